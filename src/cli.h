@@ -1,0 +1,42 @@
+/* cli.h: command-line parsing and the scripting commands.
+ *
+ *   virtdeck [options]                      the console
+ *   virtdeck [options] --dump [--json]      the inventory tree with stats
+ *   virtdeck [options] dc|cluster|host add|remove ...
+ *   virtdeck [options] vm OPERATION NAME
+ *   virtdeck [options] events [--since WHEN] [--json]
+ *
+ * Exit codes: 0 done, 1 the operation failed, 2 usage or configuration
+ * error (nothing was changed). */
+#ifndef VD_CLI_H
+#define VD_CLI_H
+#include <stdbool.h>
+#include <stdio.h>
+
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+
+struct engine;
+struct config;
+
+struct cli_opts {
+    bool demo, dump, json, verbose, help, version, read_only;
+    const char *config_file;
+    const char *db_path;
+    const char *dc, *cluster, *description, *since;
+    int nwords;
+    char **words;           /* the command words, borrowed from argv */
+};
+
+/* The interactive console, provided by the front end.  Returns an exit
+ * code. */
+typedef int (*cli_console_fn)(struct engine *e, const struct config *cfg,
+                              const struct cli_opts *o);
+
+/* Parse argv into o.  Returns CLI_OK or CLI_USAGE (message on stderr). */
+int cli_parse(int argc, char **argv, struct cli_opts *o);
+void cli_usage(FILE *out);
+/* Everything after setlocale(): configuration, engine, the command or the
+ * console.  Returns the exit code. */
+int cli_main(int argc, char **argv, cli_console_fn console);
+
+#endif

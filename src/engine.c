@@ -1,0 +1,494 @@
+/* engine.c: the engine (see engine.h). */
+#include <config.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "demo.h"
+#include "engine.h"
+#include "loop.h"
+#include "store.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "valid.h"
+
+struct engine {
+    const struct config *cfg;
+    struct store *store;
+    struct model *m;
+    struct virt *virt;
+    bool demo;
+    bool started;
+    int refresh_timer;
+    char *user;
+};
+
+static char *
+engine_make_user(void)
+{
+    struct passwd *pw = getpwuid(getuid());
+    const char *ssh = getenv("SSH_CONNECTION");
+    char ip[64] = "";
+    const char *name = pw ? pw->pw_name : NULL;
+
+    if (ssh && sscanf(ssh, "%63s", ip) == 1 && ip[0])
+        return name ? xasprintf("%s@%s", name, ip)
+                    : xasprintf("uid%u@%s", (unsigned)getuid(), ip);
+    return name ? xstrdup(name) : xasprintf("uid%u", (unsigned)getuid());
+}
+
+struct engine *
+engine_open(const struct config *cfg, const char *db_path, unsigned flags)
+{
+    struct engine *e = xcalloc(1, sizeof(*e));
+    char *path = NULL, *datadir = NULL;
+    bool empty = true;
+
+    e->cfg = cfg;
+    e->refresh_timer = -1;
+    e->user = engine_make_user();
+    e->m = model_new();
+
+    if (!(flags & ENGINE_DEMO)) {
+        path = xstrdup(db_path ? db_path
+                       : cfg->database ? cfg->database : NULL);
+        if (!path)
+            path = store_default_path();
+        if (flags & ENGINE_WRITE) {
+            e->store = store_open(path, STORE_CREATE |
+                                  (flags & ENGINE_READONLY ? STORE_READONLY : 0));
+            if (!e->store)
+                goto fail;
+            empty = false;
+        } else if (store_file_exists(path)) {
+            e->store = store_open(path, flags & ENGINE_READONLY ? STORE_READONLY : 0);
+            if (!e->store || store_is_empty(e->store, &empty) < 0)
+                goto fail;
+            if (empty)
+                store_free(&e->store);
+        }
+    }
+    if (!e->store) {
+        /* The demo: a private memory store, never the operator's file. */
+        e->demo = true;
+        e->store = store_open(NULL, STORE_MEMORY);
+        if (!e->store)
+            goto fail;
+        datadir = demo_data_dir();
+        if (demo_load(e->store, datadir) < 0)
+            goto fail;
+    }
+    if (store_load(e->store, e->m) < 0)
+        goto fail;
+    free(path);
+    free(datadir);
+    return e;
+
+fail:
+    free(path);
+    free(datadir);
+    engine_free(&e);
+    return NULL;
+}
+
+void
+engine_free(struct engine **ep)
+{
+    struct engine *e = *ep;
+    if (!e)
+        return;
+    loop_remove_timer(e->refresh_timer);
+    virt_free(&e->virt);
+    store_free(&e->store);
+    model_free(&e->m);
+    free(e->user);
+    free(e);
+    *ep = NULL;
+}
+
+static void
+engine_notify(void *opaque, const char *object, const char *action, int ok,
+              const char *message)
+{
+    engine_audit(opaque, object, action, ok, message);
+}
+
+static void
+engine_tick(void *opaque)
+{
+    struct engine *e = opaque;
+    virt_refresh(e->virt);
+}
+
+int
+engine_start(struct engine *e)
+{
+    struct virt_opts o = {
+        .connect_timeout = e->cfg->connect_timeout,
+        .keepalive_interval = e->cfg->keepalive_interval,
+        .keepalive_count = e->cfg->keepalive_count,
+        .reconnect_min = 1,
+        .reconnect_max = e->cfg->reconnect_max,
+    };
+
+    if (e->started)
+        return 0;
+    e->virt = virt_new(e->m, &o, engine_notify, e);
+    for (size_t i = 0; i < e->m->hosts.len; i++) {
+        struct host *h = e->m->hosts.items[i];
+        virt_host_connect(e->virt, h->id);
+    }
+    e->refresh_timer = loop_add_timer((int)(e->cfg->refresh_interval * 1000),
+                                      engine_tick, e);
+    e->started = true;
+    return 0;
+}
+
+struct model *
+engine_model(struct engine *e)
+{
+    return e->m;
+}
+
+struct virt *
+engine_virt(struct engine *e)
+{
+    return e->virt;
+}
+
+bool
+engine_is_demo(const struct engine *e)
+{
+    return e->demo;
+}
+
+const char *
+engine_db_path(const struct engine *e)
+{
+    return e->demo ? "" : store_path(e->store);
+}
+
+unsigned
+engine_busy(const struct engine *e)
+{
+    return e->virt ? virt_busy(e->virt) : 0;
+}
+
+bool
+engine_settled(const struct engine *e)
+{
+    if (!e->virt || !virt_settled(e->virt))
+        return false;
+    for (size_t i = 0; i < e->m->hosts.len; i++) {
+        struct host *h = e->m->hosts.items[i];
+        if (h->state == HOST_CONNECTING)
+            return false;
+        if ((h->state == HOST_UP || h->state == HOST_MAINTENANCE) &&
+            virt_refresh_count(e->virt, h->id) == 0)
+            return false;
+    }
+    return true;
+}
+
+const char *
+engine_user(const struct engine *e)
+{
+    return e->user;
+}
+
+void
+engine_audit(struct engine *e, const char *object, const char *action, int ok,
+             const char *message)
+{
+    struct audit a = {
+        .user = e->user,
+        .object = (char *)object,
+        .action = (char *)action,
+        .result = ok > 0 ? "ok" : ok == 0 ? "failed" : "info",
+        .message = (char *)message,
+    };
+    if (store_audit_add(e->store, &a) < 0) {
+        log_warn("audit entry not stored: %s", err_msg());
+        a.time = time(NULL);
+    }
+    log_info("%s %s %s: %s", object, action, a.result, message);
+    model_audit_push(e->m, &a);
+}
+
+/* Audit a failed inventory change with the message err_set() holds. */
+static int
+engine_refuse(struct engine *e, const char *object, const char *action)
+{
+    char *msg = xstrdup(err_msg());
+    engine_audit(e, object, action, 0, msg);
+    err_set("%s", msg);
+    free(msg);
+    return -1;
+}
+
+/* Reload the inventory from the store: simplest correct way to follow an
+ * edit, since ids stay and VMs hang off hosts that are kept. */
+static int
+engine_reload_inventory(struct engine *e)
+{
+    struct model *fresh = model_new();
+    if (store_load(e->store, fresh) < 0) {
+        model_free(&fresh);
+        return -1;
+    }
+    /* dcs, clusters and sds are replaced; hosts keep their live state */
+    while (e->m->dcs.len)
+        model_dc_remove(e->m, ((struct dc *)e->m->dcs.items[0])->id);
+    while (e->m->clusters.len)
+        model_cluster_remove(e->m, ((struct cluster *)e->m->clusters.items[0])->id);
+    for (size_t i = 0; i < fresh->dcs.len; i++) {
+        struct dc *d = fresh->dcs.items[i];
+        model_dc_add(e->m, d->id, d->name, d->description);
+    }
+    for (size_t i = 0; i < fresh->clusters.len; i++) {
+        struct cluster *c = fresh->clusters.items[i];
+        model_cluster_add(e->m, c->id, c->dc_id, c->name, c->description);
+    }
+    for (size_t i = 0; i < fresh->hosts.len; i++) {
+        struct host *fh = fresh->hosts.items[i];
+        struct host *h = model_host_by_id(e->m, fh->id);
+        if (!h)
+            continue;
+        if (!streq(h->name, fh->name)) {
+            free(h->name);
+            h->name = xstrdup(fh->name);
+        }
+        h->cluster_id = fh->cluster_id;
+    }
+    e->m->events |= MODEL_EV_INVENTORY;
+    model_free(&fresh);
+    return 0;
+}
+
+int
+engine_dc_add(struct engine *e, const char *name, const char *description)
+{
+    int64_t id;
+    char *msg;
+
+    if (valid_name(_("data center"), name) < 0 ||
+        store_dc_add(e->store, name, description, &id) < 0)
+        return engine_refuse(e, name ? name : "", "dc-add");
+    model_dc_add(e->m, id, name, description);
+    msg = xasprintf(_("Data center '%s' added."), name);
+    engine_audit(e, name, "dc-add", 1, msg);
+    free(msg);
+    return 0;
+}
+
+int
+engine_dc_edit(struct engine *e, const char *name, const char *new_name,
+               const char *description)
+{
+    struct dc *dc = model_dc_by_name(e->m, name);
+    char *msg;
+
+    if (!dc) {
+        err_set(_("There is no data center named '%s'."), name);
+        return engine_refuse(e, name, "dc-edit");
+    }
+    if (valid_name(_("data center"), new_name) < 0 ||
+        store_dc_update(e->store, dc->id, new_name, description) < 0 ||
+        engine_reload_inventory(e) < 0)
+        return engine_refuse(e, name, "dc-edit");
+    msg = xasprintf(_("Data center '%s' changed."), new_name);
+    engine_audit(e, new_name, "dc-edit", 1, msg);
+    free(msg);
+    return 0;
+}
+
+int
+engine_dc_remove(struct engine *e, const char *name)
+{
+    struct dc *dc = model_dc_by_name(e->m, name);
+    char *msg;
+
+    if (store_dc_remove(e->store, name) < 0)
+        return engine_refuse(e, name, "dc-remove");
+    if (dc)
+        model_dc_remove(e->m, dc->id);
+    msg = xasprintf(_("Data center '%s' removed."), name);
+    engine_audit(e, name, "dc-remove", 1, msg);
+    free(msg);
+    return 0;
+}
+
+int
+engine_cluster_add(struct engine *e, const char *name, const char *dc,
+                   const char *description)
+{
+    int64_t id;
+    struct dc *d;
+    char *msg;
+
+    if (valid_name(_("cluster"), name) < 0 ||
+        store_cluster_add(e->store, name, dc, description, &id) < 0)
+        return engine_refuse(e, name ? name : "", "cluster-add");
+    d = model_dc_by_name(e->m, dc);
+    model_cluster_add(e->m, id, d ? d->id : 0, name, description);
+    msg = xasprintf(_("Cluster '%s' added to data center '%s'."), name, dc);
+    engine_audit(e, name, "cluster-add", 1, msg);
+    free(msg);
+    return 0;
+}
+
+int
+engine_cluster_edit(struct engine *e, const char *name, const char *new_name,
+                    const char *dc, const char *description)
+{
+    struct cluster *c = model_cluster_by_name(e->m, name);
+    char *msg;
+
+    if (!c) {
+        err_set(_("There is no cluster named '%s'."), name);
+        return engine_refuse(e, name, "cluster-edit");
+    }
+    if (valid_name(_("cluster"), new_name) < 0 ||
+        store_cluster_update(e->store, c->id, new_name, dc, description) < 0 ||
+        engine_reload_inventory(e) < 0)
+        return engine_refuse(e, name, "cluster-edit");
+    msg = xasprintf(_("Cluster '%s' changed."), new_name);
+    engine_audit(e, new_name, "cluster-edit", 1, msg);
+    free(msg);
+    return 0;
+}
+
+int
+engine_cluster_remove(struct engine *e, const char *name)
+{
+    struct cluster *c = model_cluster_by_name(e->m, name);
+    char *msg;
+
+    if (store_cluster_remove(e->store, name) < 0)
+        return engine_refuse(e, name, "cluster-remove");
+    if (c)
+        model_cluster_remove(e->m, c->id);
+    msg = xasprintf(_("Cluster '%s' removed."), name);
+    engine_audit(e, name, "cluster-remove", 1, msg);
+    free(msg);
+    return 0;
+}
+
+int
+engine_host_add(struct engine *e, const char *name, const char *uri,
+                const char *cluster)
+{
+    int64_t id;
+    struct cluster *c;
+    struct host *h;
+    char *msg;
+
+    if (valid_name(_("host"), name) < 0 || valid_uri(uri) < 0 ||
+        store_host_add(e->store, name, uri, cluster, &id) < 0)
+        return engine_refuse(e, name ? name : "", "host-add");
+    c = model_cluster_by_name(e->m, cluster);
+    h = model_host_add(e->m, id, c ? c->id : 0, name, uri);
+    msg = xasprintf(_("Host '%s' (%s) added to cluster '%s'."), name, uri,
+                    cluster);
+    engine_audit(e, name, "host-add", 1, msg);
+    free(msg);
+    if (e->virt)
+        virt_host_connect(e->virt, h->id);
+    return 0;
+}
+
+int
+engine_host_edit(struct engine *e, const char *name, const char *new_name,
+                 const char *uri, const char *cluster)
+{
+    struct host *h = model_host_by_name(e->m, name);
+    bool uri_changed;
+    char *msg;
+
+    if (!h) {
+        err_set(_("There is no host named '%s'."), name);
+        return engine_refuse(e, name, "host-edit");
+    }
+    uri_changed = !streq(h->uri, uri);
+    if (valid_name(_("host"), new_name) < 0 || valid_uri(uri) < 0 ||
+        store_host_update(e->store, h->id, new_name, uri, cluster) < 0 ||
+        engine_reload_inventory(e) < 0)
+        return engine_refuse(e, name, "host-edit");
+    if (uri_changed) {
+        free(h->uri);
+        h->uri = xstrdup(uri);
+        if (e->virt) {
+            virt_host_disconnect(e->virt, h->id);
+            model_host_clear_vms(e->m, h);
+            virt_host_connect(e->virt, h->id);
+        }
+    }
+    msg = xasprintf(_("Host '%s' changed."), new_name);
+    engine_audit(e, new_name, "host-edit", 1, msg);
+    free(msg);
+    return 0;
+}
+
+int
+engine_host_remove(struct engine *e, const char *name)
+{
+    struct host *h = model_host_by_name(e->m, name);
+    unsigned running = 0;
+    char *msg;
+
+    for (size_t i = 0; h && i < h->vms.len; i++) {
+        struct vm *vm = h->vms.items[i];
+        if (vm->state != VM_SHUTOFF && vm->state != VM_CRASHED)
+            running++;
+    }
+    if (running) {
+        err_set(ngettext("Host '%s' still runs %u VM: stop or migrate it "
+                         "first.",
+                         "Host '%s' still runs %u VMs: stop or migrate them "
+                         "first.", running), name, running);
+        return engine_refuse(e, name, "host-remove");
+    }
+    if (store_host_remove(e->store, name) < 0)
+        return engine_refuse(e, name, "host-remove");
+    if (h) {
+        if (e->virt)
+            virt_host_disconnect(e->virt, h->id);
+        model_host_remove(e->m, h->id);
+    }
+    msg = xasprintf(_("Host '%s' removed."), name);
+    engine_audit(e, name, "host-remove", 1, msg);
+    free(msg);
+    return 0;
+}
+
+int
+engine_vm_op(struct engine *e, const char *name, enum vm_op op,
+             virt_done_fn done, void *opaque)
+{
+    bool ambiguous = false;
+    struct vm *vm = model_vm_by_uuid(e->m, name);
+
+    if (!vm)
+        vm = model_vm_by_name(e->m, name, &ambiguous);
+    if (!vm) {
+        char *shown = xstrdup(name);
+        err_set(_("There is no VM named '%s' on any connected host."), shown);
+        free(shown);
+        return engine_refuse(e, name, vm_op_name(op));
+    }
+    if (ambiguous) {
+        err_set(_("More than one host has a VM named '%s': give its UUID."),
+                name);
+        return engine_refuse(e, name, vm_op_name(op));
+    }
+    if (!e->virt) {
+        err_set(_("The engine is not started."));
+        return -1;
+    }
+    if (virt_vm_op(e->virt, vm->uuid, op, done, opaque) < 0)
+        return engine_refuse(e, vm->name, vm_op_name(op));
+    return 0;
+}

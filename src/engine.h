@@ -1,0 +1,75 @@
+/* engine.h: virtdeck's engine, what the front end and the CLI drive.
+ *
+ * It ties the store (inventory, audit log), the model, the libvirt backend
+ * and the configuration together: every inventory change goes to the store
+ * first, then the model, then the audit log; every VM operation runs as a
+ * job and its result becomes an audit entry.  Main thread only. */
+#ifndef VD_ENGINE_H
+#define VD_ENGINE_H
+#include <stdbool.h>
+#include "conf.h"
+#include "model.h"
+#include "virt.h"
+
+struct engine;
+
+enum {
+    ENGINE_DEMO = 1u << 0,      /* use the demo data center */
+    ENGINE_WRITE = 1u << 1,     /* inventory changes: create the database,
+                                 * never fall back to the demo */
+    ENGINE_READONLY = 1u << 2,  /* open the database read-only */
+};
+
+/* Open the inventory: the demo with ENGINE_DEMO, or when the database does
+ * not exist yet or is empty and ENGINE_WRITE is not given.  cfg is
+ * borrowed and must outlive the engine; db_path may be NULL (then the
+ * configuration's, then the default).  Returns NULL with err_set(). */
+struct engine *engine_open(const struct config *cfg, const char *db_path,
+                           unsigned flags);
+void engine_free(struct engine **e);
+
+/* Connect every host and start the refresh timer (loop_init and jobs_init
+ * first). */
+int engine_start(struct engine *e);
+
+struct model *engine_model(struct engine *e);
+struct virt *engine_virt(struct engine *e);
+bool engine_is_demo(const struct engine *e);
+/* Path of the database in use ("" for the demo's memory).  Borrowed. */
+const char *engine_db_path(const struct engine *e);
+/* Jobs of this engine in flight (connects, refreshes, operations). */
+unsigned engine_busy(const struct engine *e);
+/* True once every host has answered or failed and been refreshed once. */
+bool engine_settled(const struct engine *e);
+
+/* Inventory; each returns 0, or -1 with err_set(), and is audited. */
+int engine_dc_add(struct engine *e, const char *name, const char *description);
+int engine_dc_edit(struct engine *e, const char *name, const char *new_name,
+                   const char *description);
+int engine_dc_remove(struct engine *e, const char *name);
+int engine_cluster_add(struct engine *e, const char *name, const char *dc,
+                       const char *description);
+int engine_cluster_edit(struct engine *e, const char *name,
+                        const char *new_name, const char *dc,
+                        const char *description);
+int engine_cluster_remove(struct engine *e, const char *name);
+int engine_host_add(struct engine *e, const char *name, const char *uri,
+                    const char *cluster);
+int engine_host_edit(struct engine *e, const char *name, const char *new_name,
+                     const char *uri, const char *cluster);
+/* Refused while the host runs VMs. */
+int engine_host_remove(struct engine *e, const char *name);
+
+/* Run op on the VM named (or with that UUID).  done gets the result.
+ * Returns 0 when queued, -1 (err_set) otherwise. */
+int engine_vm_op(struct engine *e, const char *vm, enum vm_op op,
+                 virt_done_fn done, void *opaque);
+
+/* Record an audit entry (store and model).  ok: 1, 0 failed, -1 info. */
+void engine_audit(struct engine *e, const char *object, const char *action,
+                  int ok, const char *message);
+/* Who acts: the unix user, and the SSH client address when there is one.
+ * Borrowed, valid while e lives. */
+const char *engine_user(const struct engine *e);
+
+#endif

@@ -1,0 +1,232 @@
+/* model.h: the inventory and what runs, as plain C.
+ *
+ * Data centers > clusters > hosts > VMs, plus storage domains and the audit
+ * log.  Inventory objects (dc, cluster, host, storage domain) come from the
+ * store; VMs come from libvirt through the backend.  The model never includes
+ * libvirt, curses or SQLite.  Only the main thread touches it.  Every change
+ * sets bits in model->events so screens know what to repaint; the UI keeps
+ * ids (numeric ids, VM UUIDs) across loop passes, never pointers. */
+#ifndef VD_MODEL_H
+#define VD_MODEL_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include "util/hmap.h"
+#include "util/vec.h"
+
+/* What changed since the UI last looked (model->events). */
+enum {
+    MODEL_EV_INVENTORY = 1u << 0,   /* dcs, clusters, hosts, domains added/removed */
+    MODEL_EV_HOST_STATE = 1u << 1,  /* a host's state or reason */
+    MODEL_EV_VM_LIST = 1u << 2,     /* VMs appeared, vanished or moved */
+    MODEL_EV_VM_STATE = 1u << 3,    /* a VM's state */
+    MODEL_EV_STATS = 1u << 4,       /* numbers refreshed */
+    MODEL_EV_AUDIT = 1u << 5,       /* new audit events */
+    MODEL_EV_TASKS = 1u << 6,       /* tasks started, progressed or ended */
+};
+
+enum host_state {
+    HOST_CONNECTING,
+    HOST_UP,
+    HOST_NONRESPONSIVE,
+    HOST_MAINTENANCE,
+};
+
+enum vm_state {
+    VM_UNKNOWN,
+    VM_RUNNING,
+    VM_BLOCKED,
+    VM_PAUSED,
+    VM_SHUTTING_DOWN,
+    VM_SHUTOFF,
+    VM_CRASHED,
+    VM_PMSUSPENDED,
+};
+
+enum sd_role { SD_DATA, SD_ISO, SD_EXPORT };
+enum sd_backend { SD_NFS, SD_ISCSI };
+
+/* Which of a VM's or host's numbers are known.  The test driver, for one,
+ * reports state only: everything else stays unknown and is shown as such,
+ * never invented. */
+enum {
+    STAT_CPU = 1u << 0,
+    STAT_MEM = 1u << 1,
+    STAT_DISK = 1u << 2,
+    STAT_NET = 1u << 3,
+    STAT_VCPU = 1u << 4,
+    STAT_RATES = 1u << 5,   /* cpu_pct and byte rates: needs two samples */
+};
+
+struct dc {
+    int64_t id;
+    char *name;
+    char *description;
+};
+
+struct cluster {
+    int64_t id;
+    int64_t dc_id;
+    char *name;
+    char *description;
+};
+
+struct vm {
+    char uuid[37];
+    char *name;
+    int64_t host_id;
+    enum vm_state state;
+    int state_reason;
+    bool persistent;
+    bool ha;                    /* from the domain's virtdeck metadata */
+    bool have_config;           /* XML fetched and parsed */
+    /* configuration (from the domain XML) */
+    unsigned vcpus;
+    uint64_t mem_max_kib;
+    char *os_type;
+    char *graphics;             /* "spice", "vnc" or NULL */
+    /* live numbers, valid per the bits in known */
+    unsigned known;
+    uint64_t mem_cur_kib;       /* balloon.current */
+    uint64_t mem_rss_kib;       /* balloon.rss, when the host gives it */
+    unsigned vcpus_cur;
+    double cpu_pct;             /* of one vCPU x vcpus: 100% per vCPU busy */
+    double rd_bps, wr_bps;      /* disk bytes per second */
+    double rx_bps, tx_bps;      /* network bytes per second */
+    /* raw counters of the previous sample, for rates */
+    uint64_t prev_cpu_ns, prev_rd, prev_wr, prev_rx, prev_tx;
+    double prev_t;              /* monotonic seconds of the previous sample */
+    time_t started;             /* when seen entering RUNNING, 0 unknown */
+    unsigned seen_tick;         /* last refresh that reported it */
+};
+
+struct host {
+    int64_t id;
+    int64_t cluster_id;
+    char *name;
+    char *uri;
+    enum host_state state;
+    char *reason;               /* why NonResponsive / Maintenance; may be NULL */
+    bool maintenance;           /* operator's choice, persisted */
+    /* node info */
+    unsigned known;             /* STAT_CPU, STAT_MEM */
+    unsigned cpus;
+    unsigned mhz;
+    char *cpu_model;
+    uint64_t mem_total_kib;
+    uint64_t mem_free_kib;      /* valid with STAT_MEM */
+    double cpu_pct;             /* valid with STAT_CPU | STAT_RATES */
+    uint64_t prev_cpu_busy, prev_cpu_total;
+    /* cpu history for sparklines, percent, newest at hist[(hist_pos-1)%N] */
+#define HOST_HIST 120
+    float hist[HOST_HIST];
+    unsigned hist_len, hist_pos;
+    /* VMs on this host: by UUID, and in a vector for ordered iteration */
+    struct hmap vm_by_uuid;
+    struct vec vms;             /* struct vm *, owned */
+    unsigned tick;              /* refresh counter */
+    time_t since;               /* when the state last changed */
+};
+
+struct sd {
+    int64_t id;
+    char *name;
+    enum sd_role role;
+    enum sd_backend backend;
+    char *address;              /* NFS server or iSCSI portal */
+    char *path;                 /* NFS export or iSCSI target IQN */
+    struct vec dc_ids;          /* int64_t * attached data centers, owned */
+};
+
+struct audit {
+    int64_t id;
+    time_t time;
+    char *user;
+    char *object;
+    char *action;
+    char *result;               /* "ok", "failed", "info" */
+    char *message;
+};
+
+struct model {
+    struct vec dcs;             /* struct dc *, owned, ordered by name */
+    struct vec clusters;        /* struct cluster * */
+    struct vec hosts;           /* struct host * */
+    struct vec sds;             /* struct sd * */
+    struct vec audit;           /* struct audit *, newest last, bounded */
+    unsigned events;            /* MODEL_EV_* since last model_take_events() */
+};
+
+struct model *model_new(void);
+void model_free(struct model **m);
+
+/* Take and clear the change bits. */
+unsigned model_take_events(struct model *m);
+
+/* Inventory objects: the model takes copies of the strings. */
+struct dc *model_dc_add(struct model *m, int64_t id, const char *name,
+                        const char *description);
+struct cluster *model_cluster_add(struct model *m, int64_t id, int64_t dc_id,
+                                  const char *name, const char *description);
+struct host *model_host_add(struct model *m, int64_t id, int64_t cluster_id,
+                            const char *name, const char *uri);
+struct sd *model_sd_add(struct model *m, int64_t id, const char *name,
+                        enum sd_role role, enum sd_backend backend,
+                        const char *address, const char *path);
+void model_sd_attach(struct sd *sd, int64_t dc_id);
+/* Remove and free; returns 0, or -1 when there is no such id. */
+int model_dc_remove(struct model *m, int64_t id);
+int model_cluster_remove(struct model *m, int64_t id);
+int model_host_remove(struct model *m, int64_t id);
+
+/* Lookups: borrowed pointers, valid until the object is removed. */
+struct dc *model_dc_by_id(const struct model *m, int64_t id);
+struct dc *model_dc_by_name(const struct model *m, const char *name);
+struct cluster *model_cluster_by_id(const struct model *m, int64_t id);
+struct cluster *model_cluster_by_name(const struct model *m, const char *name);
+struct host *model_host_by_id(const struct model *m, int64_t id);
+struct host *model_host_by_name(const struct model *m, const char *name);
+struct sd *model_sd_by_name(const struct model *m, const char *name);
+/* A VM anywhere in the fleet, by UUID or by name.  By name, *ambiguous is
+ * set when two hosts have a VM of that name (the first is returned). */
+struct vm *model_vm_by_uuid(const struct model *m, const char *uuid);
+struct vm *model_vm_by_name(const struct model *m, const char *name,
+                            bool *ambiguous);
+
+/* Host state: sets reason (copied, may be NULL) and the event bit. */
+void model_host_set_state(struct model *m, struct host *h,
+                          enum host_state st, const char *reason);
+
+/* VMs of a host.  model_vm_get creates an empty VM when absent and sets
+ * *created. */
+struct vm *model_vm_get(struct model *m, struct host *h, const char *uuid,
+                        const char *name, bool *created);
+struct vm *model_host_vm(const struct host *h, const char *uuid);
+void model_vm_remove(struct model *m, struct host *h, const char *uuid);
+/* Drop every VM of h (host lost: libvirt is the source of truth). */
+void model_host_clear_vms(struct model *m, struct host *h);
+void model_vm_set_state(struct model *m, struct vm *vm, enum vm_state st,
+                        int reason);
+
+/* Audit entries kept in memory (the store keeps them all). */
+#define MODEL_AUDIT_MAX 1000
+void model_audit_push(struct model *m, const struct audit *a);
+void audit_free(struct audit *a);
+
+/* Counts for the header. */
+struct model_counts {
+    unsigned dcs, hosts, hosts_up, vms, vms_running;
+};
+void model_count(const struct model *m, struct model_counts *c);
+
+/* Names for display (translated) and for the CLI / JSON (stable, English). */
+const char *host_state_name(enum host_state st);    /* "Up" ... */
+const char *host_state_label(enum host_state st);   /* translated */
+const char *vm_state_name(enum vm_state st);        /* "running" ... */
+const char *vm_state_label(enum vm_state st);       /* translated */
+const char *sd_role_name(enum sd_role r);           /* "data", "iso", "export" */
+const char *sd_backend_name(enum sd_backend b);     /* "nfs", "iscsi" */
+int sd_role_parse(const char *s, enum sd_role *out);
+int sd_backend_parse(const char *s, enum sd_backend *out);
+
+#endif

@@ -1,0 +1,141 @@
+/* text.c: safe, width-aware text for display (see text.h). */
+#include <config.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <stdio.h>
+#include "mem.h"
+#include "strbuf.h"
+#include "text.h"
+
+char *
+text_safe(const char *s)
+{
+    struct strbuf b = { 0 };
+    mbstate_t st;
+    size_t n, left;
+
+    if (!s)
+        return xstrdup("");
+    memset(&st, 0, sizeof(st));
+    left = strlen(s);
+    while (left) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f) {
+            sb_addf(&b, "\\x%02x", c);
+            s++;
+            left--;
+            continue;
+        }
+        if (c < 0x80) {
+            sb_addc(&b, (char)c);
+            s++;
+            left--;
+            continue;
+        }
+        {
+            wchar_t wc;
+            n = mbrtowc(&wc, s, left, &st);
+            if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+                sb_add(&b, "\xef\xbf\xbd");
+                memset(&st, 0, sizeof(st));
+                s++;
+                left--;
+                continue;
+            }
+            /* C1 controls and other non-printables */
+            if (wc < 0xa0) {
+                sb_add(&b, "\xef\xbf\xbd");
+            } else {
+                sb_addn(&b, s, n);
+            }
+            s += n;
+            left -= n;
+        }
+    }
+    return sb_steal(&b);
+}
+
+int
+text_width(const char *s)
+{
+    mbstate_t st;
+    int w = 0;
+    size_t left = strlen(s);
+
+    memset(&st, 0, sizeof(st));
+    while (left) {
+        wchar_t wc;
+        size_t n = mbrtowc(&wc, s, left, &st);
+        if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+            memset(&st, 0, sizeof(st));
+            n = 1;
+            w++;
+        } else {
+            int cw = wcwidth(wc);
+            w += cw > 0 ? cw : 0;
+        }
+        s += n;
+        left -= n;
+    }
+    return w;
+}
+
+void
+text_pad(struct strbuf *out, const char *s, int width, int left)
+{
+    mbstate_t st;
+    size_t rem = strlen(s);
+    int w = 0, total = text_width(s);
+    int room = total > width ? width - 1 : width;
+
+    if (!left && total < width) {
+        for (int i = total; i < width; i++)
+            sb_addc(out, ' ');
+    }
+    memset(&st, 0, sizeof(st));
+    while (rem) {
+        wchar_t wc;
+        int cw = 1;
+        size_t n = mbrtowc(&wc, s, rem, &st);
+        if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+            memset(&st, 0, sizeof(st));
+            n = 1;
+        } else {
+            cw = wcwidth(wc);
+            if (cw < 0)
+                cw = 0;
+        }
+        if (w + cw > room)
+            break;
+        sb_addn(out, s, n);
+        w += cw;
+        s += n;
+        rem -= n;
+    }
+    if (total > width && width > 0) {
+        sb_addc(out, '~');
+        w++;
+    }
+    if (left) {
+        for (; w < width; w++)
+            sb_addc(out, ' ');
+    }
+}
+
+void
+text_bytes(char *buf, size_t len, double bytes)
+{
+    static const char units[] = "BKMGTP";
+    int u = 0;
+    while (bytes >= 1024 && u < 5) {
+        bytes /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, len, "%.0f%c", bytes, units[u]);
+    else if (bytes < 10)
+        snprintf(buf, len, "%.1f%c", bytes, units[u]);
+    else
+        snprintf(buf, len, "%.0f%c", bytes, units[u]);
+}

@@ -1,0 +1,1333 @@
+/* virt.c: the libvirt backend (see virt.h).
+ *
+ * Threads: connect, stats, configuration fetches and VM operations run in
+ * jobs on worker threads and hand plain C results to the main thread, which
+ * alone touches the model.  Every job holds its own reference on the
+ * virConnectPtr and a generation number: when the host was disconnected or
+ * reconnected meanwhile, the result is dropped.  Lifecycle events arrive on
+ * the main thread through libvirt's event loop; the close callback may come
+ * from any thread and is posted to the main thread. */
+#include <config.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include "domxml.h"
+#include "jobs.h"
+#include "loop.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "virt.h"
+
+static const char *const vm_op_names[VM_OP__COUNT] = {
+    "start", "shutdown", "destroy", "reboot", "suspend", "resume", "undefine",
+};
+
+const char *
+vm_op_name(enum vm_op op)
+{
+    return (unsigned)op < VM_OP__COUNT ? vm_op_names[op] : "?";
+}
+
+int
+vm_op_parse(const char *s, enum vm_op *op)
+{
+    for (unsigned i = 0; i < VM_OP__COUNT; i++) {
+        if (streq(s, vm_op_names[i])) {
+            *op = i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* ---- state ---- */
+
+struct vconn {
+    struct virt *v;
+    int64_t host_id;
+    virConnectPtr conn;         /* set while Up or Maintenance */
+    unsigned gen;               /* bumped by every (dis)connect */
+    bool connecting;
+    bool stats_busy;
+    bool removed;
+    int refs;                   /* jobs in flight that point here */
+    int retry_timer;
+    int deadline_timer;
+    double backoff;
+    int nowait;                 /* NOWAIT flag: -1 untried, 0 refused, 1 ok */
+    int lifecycle_id;
+    unsigned refreshes;
+    struct hmap conf_pending;   /* uuid -> (void *)1 */
+};
+
+struct virt {
+    struct model *m;
+    struct virt_opts o;
+    virt_notify_fn notify;
+    void *opaque;
+    struct vec conns;           /* struct vconn * */
+    unsigned busy;
+};
+
+/* Live backends: callbacks that arrive late check here first. */
+static struct vec live_virts;
+
+static bool
+virt_alive(struct virt *v)
+{
+    for (size_t i = 0; i < live_virts.len; i++) {
+        if (live_virts.items[i] == v)
+            return true;
+    }
+    return false;
+}
+
+static void
+virt_error_sink(void *opaque, virErrorPtr e)
+{
+    /* libvirt's default handler prints to stderr and would tear the
+     * screen; keep the message for the log only. */
+    if (e && e->message)
+        log_debug("libvirt: %s", e->message);
+}
+
+int
+virt_global_init(void)
+{
+    if (virInitialize() < 0) {
+        err_set(_("cannot initialise libvirt"));
+        return -1;
+    }
+    virSetErrorFunc(NULL, virt_error_sink);
+    return 0;
+}
+
+static struct vconn *
+vconn_find(struct virt *v, int64_t host_id)
+{
+    for (size_t i = 0; i < v->conns.len; i++) {
+        struct vconn *vc = v->conns.items[i];
+        if (vc->host_id == host_id && !vc->removed)
+            return vc;
+    }
+    return NULL;
+}
+
+static struct vconn *
+vconn_get(struct virt *v, int64_t host_id)
+{
+    struct vconn *vc = vconn_find(v, host_id);
+    if (vc)
+        return vc;
+    vc = xcalloc(1, sizeof(*vc));
+    vc->v = v;
+    vc->host_id = host_id;
+    vc->retry_timer = -1;
+    vc->deadline_timer = -1;
+    vc->nowait = -1;
+    vc->lifecycle_id = -1;
+    vc->backoff = v->o.reconnect_min;
+    vec_push(&v->conns, vc);
+    return vc;
+}
+
+static void
+vconn_ref(struct vconn *vc)
+{
+    vc->refs++;
+    vc->v->busy++;
+}
+
+/* Drop a job's reference; frees the vconn once it is removed and unused. */
+static void
+vconn_unref(struct vconn *vc)
+{
+    vc->refs--;
+    vc->v->busy--;
+    if (vc->removed && vc->refs == 0) {
+        vec_remove_item(&vc->v->conns, vc);
+        hmap_clear(&vc->conf_pending);
+        free(vc);
+    }
+}
+
+static struct host *
+vconn_host(struct vconn *vc)
+{
+    return model_host_by_id(vc->v->m, vc->host_id);
+}
+
+static char *
+last_error(void)
+{
+    const char *msg = virGetLastErrorMessage();
+    return xstrdup(msg && *msg ? msg : _("unknown libvirt error"));
+}
+
+static void
+notify(struct virt *v, const char *object, const char *action, int ok,
+       const char *message)
+{
+    if (v->notify)
+        v->notify(v->opaque, object, action, ok, message);
+}
+
+static enum vm_state
+map_state(int st)
+{
+    switch (st) {
+    case VIR_DOMAIN_RUNNING: return VM_RUNNING;
+    case VIR_DOMAIN_BLOCKED: return VM_BLOCKED;
+    case VIR_DOMAIN_PAUSED: return VM_PAUSED;
+    case VIR_DOMAIN_SHUTDOWN: return VM_SHUTTING_DOWN;
+    case VIR_DOMAIN_SHUTOFF: return VM_SHUTOFF;
+    case VIR_DOMAIN_CRASHED: return VM_CRASHED;
+    case VIR_DOMAIN_PMSUSPENDED: return VM_PMSUSPENDED;
+    default: return VM_UNKNOWN;
+    }
+}
+
+/* ---- node numbers (worker side) ---- */
+
+struct node_sample {
+    bool have_info, have_cpu, have_mem;
+    unsigned cpus, mhz;
+    char model[32];
+    uint64_t mem_total_kib, mem_free_kib;
+    uint64_t cpu_busy, cpu_total;
+};
+
+static void
+node_sample(virConnectPtr conn, struct node_sample *ns)
+{
+    virNodeInfo info;
+    int n = 0;
+
+    memset(ns, 0, sizeof(*ns));
+    if (virNodeGetInfo(conn, &info) == 0) {
+        ns->have_info = true;
+        ns->cpus = info.cpus;
+        ns->mhz = info.mhz;
+        snprintf(ns->model, sizeof(ns->model), "%s", info.model);
+        ns->mem_total_kib = info.memory;
+    }
+    if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &n, 0) == 0 &&
+        n > 0) {
+        virNodeCPUStatsPtr p = xcalloc((size_t)n, sizeof(*p));
+        if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, p, &n, 0) == 0) {
+            uint64_t idle = 0, total = 0;
+            for (int i = 0; i < n; i++) {
+                if (streq(p[i].field, VIR_NODE_CPU_STATS_IDLE) ||
+                    streq(p[i].field, VIR_NODE_CPU_STATS_IOWAIT))
+                    idle += p[i].value;
+                if (!streq(p[i].field, VIR_NODE_CPU_STATS_UTILIZATION))
+                    total += p[i].value;
+            }
+            if (total > 0) {
+                ns->have_cpu = true;
+                ns->cpu_total = total;
+                ns->cpu_busy = total - idle;
+            }
+        }
+        free(p);
+    }
+    n = 0;
+    if (virNodeGetMemoryStats(conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &n,
+                              0) == 0 && n > 0) {
+        virNodeMemoryStatsPtr p = xcalloc((size_t)n, sizeof(*p));
+        if (virNodeGetMemoryStats(conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, p, &n,
+                                  0) == 0) {
+            uint64_t total = 0, avail = 0;
+            for (int i = 0; i < n; i++) {
+                if (streq(p[i].field, VIR_NODE_MEMORY_STATS_TOTAL))
+                    total = p[i].value;
+                else if (streq(p[i].field, VIR_NODE_MEMORY_STATS_FREE) ||
+                         streq(p[i].field, VIR_NODE_MEMORY_STATS_BUFFERS) ||
+                         streq(p[i].field, VIR_NODE_MEMORY_STATS_CACHED))
+                    avail += p[i].value;
+            }
+            if (total > 0) {
+                ns->have_mem = true;
+                ns->mem_total_kib = total;
+                ns->mem_free_kib = avail;
+            }
+        }
+        free(p);
+    } else {
+        unsigned long long bytes = virNodeGetFreeMemory(conn);
+        if (bytes > 0) {
+            ns->have_mem = true;
+            ns->mem_free_kib = bytes / 1024;
+        }
+    }
+}
+
+/* Merge a node sample into the host (main thread). */
+static void
+node_merge(struct model *m, struct host *h, const struct node_sample *ns)
+{
+    if (ns->have_info) {
+        h->cpus = ns->cpus;
+        h->mhz = ns->mhz;
+        if (!streq(h->cpu_model, ns->model)) {
+            free(h->cpu_model);
+            h->cpu_model = xstrdup(ns->model);
+        }
+        h->mem_total_kib = ns->mem_total_kib;
+    }
+    if (ns->have_mem) {
+        h->known |= STAT_MEM;
+        h->mem_free_kib = ns->mem_free_kib;
+    } else {
+        h->known &= ~STAT_MEM;
+    }
+    if (ns->have_cpu && (h->known & STAT_CPU) &&
+        ns->cpu_total > h->prev_cpu_total && ns->cpu_busy >= h->prev_cpu_busy) {
+        uint64_t dt = ns->cpu_total - h->prev_cpu_total;
+        uint64_t db = ns->cpu_busy - h->prev_cpu_busy;
+        h->cpu_pct = 100.0 * (double)db / (double)dt;
+        if (h->cpu_pct > 100.0)
+            h->cpu_pct = 100.0;
+        h->known |= STAT_RATES;
+        h->hist[h->hist_pos % HOST_HIST] = (float)h->cpu_pct;
+        h->hist_pos = (h->hist_pos + 1) % HOST_HIST;
+        if (h->hist_len < HOST_HIST)
+            h->hist_len++;
+    } else if (!ns->have_cpu) {
+        h->known &= ~(STAT_CPU | STAT_RATES);
+    }
+    if (ns->have_cpu) {
+        h->known |= STAT_CPU;
+        h->prev_cpu_total = ns->cpu_total;
+        h->prev_cpu_busy = ns->cpu_busy;
+    }
+    m->events |= MODEL_EV_STATS;
+}
+
+/* ---- connect ---- */
+
+struct ev_ctx {
+    struct virt *v;
+    int64_t host_id;
+    unsigned gen;
+};
+
+struct conf_item {
+    struct vm_conf conf;
+    int state, reason;
+    bool persistent;
+};
+
+struct connect_job {
+    struct vconn *vc;
+    unsigned gen;
+    char *uri;
+    int ka_interval, ka_count;
+    struct virt *v;
+    virConnectPtr conn;
+    char *error;
+    int lifecycle_id;
+    struct node_sample ns;
+    struct conf_item *items;
+    size_t n_items;
+};
+
+static void on_closed_main(void *arg);
+
+static void
+on_close(virConnectPtr conn, int reason, void *opaque)
+{
+    struct ev_ctx *c = opaque;
+    struct ev_ctx *copy = xmalloc(sizeof(*copy));
+    /* May run on any thread: hand over to the main thread. */
+    *copy = *c;
+    jobs_post_main(on_closed_main, copy);
+}
+
+static void
+ev_ctx_free(void *p)
+{
+    free(p);
+}
+
+static void on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event,
+                         int detail, void *opaque);
+
+/* Fetch and parse the configuration of each domain (worker side). */
+static void
+fetch_confs(virDomainPtr *doms, size_t n, struct conf_item **out, size_t *n_out)
+{
+    struct conf_item *items = xcalloc(n ? n : 1, sizeof(*items));
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        char *xml = virDomainGetXMLDesc(doms[i], 0);
+        int st = VIR_DOMAIN_NOSTATE, reason = 0;
+        if (!xml)
+            continue;
+        if (domxml_parse(xml, -1, &items[k].conf) == 0) {
+            if (virDomainGetState(doms[i], &st, &reason, 0) < 0)
+                st = VIR_DOMAIN_NOSTATE;
+            items[k].state = st;
+            items[k].reason = reason;
+            items[k].persistent = virDomainIsPersistent(doms[i]) == 1;
+            k++;
+        }
+        free(xml);
+    }
+    *out = items;
+    *n_out = k;
+}
+
+static int
+auth_refuse(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
+{
+    /* Never prompt on the tty: credentials come from keys, certificates
+     * or SASL configuration, not from the operator's keyboard here. */
+    return -1;
+}
+
+static void
+connect_run(void *arg)
+{
+    struct connect_job *j = arg;
+    int credtypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE,
+                        VIR_CRED_ECHOPROMPT, VIR_CRED_NOECHOPROMPT };
+    virConnectAuth auth = { credtypes, 4, auth_refuse, NULL };
+    virDomainPtr *doms = NULL;
+    int n;
+    struct ev_ctx *ctx;
+
+    j->conn = virConnectOpenAuth(j->uri, &auth, 0);
+    if (!j->conn) {
+        j->error = last_error();
+        return;
+    }
+    /* Local drivers (test, unix socket to a local daemon still counts as
+     * remote) refuse keepalive; that is fine. */
+    if (virConnectSetKeepAlive(j->conn, j->ka_interval, (unsigned)j->ka_count) < 0)
+        log_debug("keepalive not set for %s: %s", j->uri, virGetLastErrorMessage());
+
+    ctx = xmalloc(sizeof(*ctx));
+    ctx->v = j->v;
+    ctx->host_id = j->vc->host_id;
+    ctx->gen = j->gen;
+    if (virConnectRegisterCloseCallback(j->conn, on_close, ctx, ev_ctx_free) < 0) {
+        log_debug("no close callback for %s: %s", j->uri, virGetLastErrorMessage());
+        free(ctx);
+    }
+    ctx = xmalloc(sizeof(*ctx));
+    ctx->v = j->v;
+    ctx->host_id = j->vc->host_id;
+    ctx->gen = j->gen;
+    j->lifecycle_id = virConnectDomainEventRegisterAny(
+        j->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), ctx, ev_ctx_free);
+    if (j->lifecycle_id < 0) {
+        log_warn("no lifecycle events from %s: %s", j->uri,
+                 virGetLastErrorMessage());
+        free(ctx);
+    }
+
+    node_sample(j->conn, &j->ns);
+    n = virConnectListAllDomains(j->conn, &doms, 0);
+    if (n < 0) {
+        j->error = last_error();
+        return;
+    }
+    fetch_confs(doms, (size_t)n, &j->items, &j->n_items);
+    for (int i = 0; i < n; i++)
+        virDomainFree(doms[i]);
+    free(doms);
+}
+
+struct close_job {
+    virConnectPtr conn;
+    int lifecycle_id;
+};
+
+static void
+close_run(void *arg)
+{
+    struct close_job *j = arg;
+    if (j->lifecycle_id >= 0)
+        virConnectDomainEventDeregisterAny(j->conn, j->lifecycle_id);
+    virConnectUnregisterCloseCallback(j->conn, on_close);
+    virConnectClose(j->conn);
+}
+
+static void
+close_done(void *arg)
+{
+    free(arg);
+}
+
+/* Close conn in a job: closing a remote connection talks to the host. */
+static void
+close_conn_async(virConnectPtr conn, int lifecycle_id)
+{
+    struct close_job *j;
+    if (!conn)
+        return;
+    j = xcalloc(1, sizeof(*j));
+    j->conn = conn;
+    j->lifecycle_id = lifecycle_id;
+    jobs_submit(close_run, close_done, j);
+}
+
+static void schedule_retry(struct vconn *vc);
+
+static void
+conf_items_free(struct conf_item *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        vm_conf_clear(&items[i].conf);
+    free(items);
+}
+
+static void
+vm_apply_conf(struct model *m, struct vm *vm, const struct vm_conf *c)
+{
+    vm->vcpus = c->vcpus;
+    vm->mem_max_kib = c->mem_max_kib;
+    free(vm->os_type);
+    vm->os_type = xstrdup(c->os_type);
+    free(vm->graphics);
+    vm->graphics = xstrdup(c->graphics);
+    vm->ha = c->ha;
+    vm->have_config = true;
+    m->events |= MODEL_EV_VM_LIST;
+}
+
+static void
+host_fail(struct vconn *vc, struct host *h, const char *reason)
+{
+    struct virt *v = vc->v;
+    bool was = h->state != HOST_NONRESPONSIVE;
+    char *msg;
+
+    model_host_set_state(v->m, h, HOST_NONRESPONSIVE, reason);
+    /* What runs there is no longer known; keep the list, mark it unknown. */
+    for (size_t i = 0; i < h->vms.len; i++)
+        model_vm_set_state(v->m, h->vms.items[i], VM_UNKNOWN, 0);
+    h->known = 0;
+    if (was) {
+        msg = xasprintf(_("Host '%s' is not responding: %s. Check that "
+                          "libvirtd runs there and that the URI '%s' is "
+                          "right; virtdeck keeps retrying."),
+                        h->name, reason, h->uri);
+        notify(v, h->name, "connect", 0, msg);
+        free(msg);
+    }
+    schedule_retry(vc);
+}
+
+static void
+connect_done(void *arg)
+{
+    struct connect_job *j = arg;
+    struct vconn *vc = j->vc;
+    struct virt *v = vc->v;
+    struct host *h = vconn_host(vc);
+
+    if (vc->removed || j->gen != vc->gen || !h) {
+        /* superseded: timed out, removed or reconnected meanwhile */
+        if (j->conn)
+            close_conn_async(j->conn, j->lifecycle_id);
+        goto cleanup;
+    }
+    vc->connecting = false;
+    loop_remove_timer(vc->deadline_timer);
+    vc->deadline_timer = -1;
+    if (j->error) {
+        if (j->conn)
+            close_conn_async(j->conn, j->lifecycle_id);
+        host_fail(vc, h, j->error);
+        goto cleanup;
+    }
+    vc->conn = j->conn;
+    vc->lifecycle_id = j->lifecycle_id;
+    vc->backoff = v->o.reconnect_min;
+    node_merge(v->m, h, &j->ns);
+
+    /* libvirt is the source of truth: rebuild the host's VM list */
+    model_host_clear_vms(v->m, h);
+    for (size_t i = 0; i < j->n_items; i++) {
+        struct conf_item *it = &j->items[i];
+        struct vm *vm = model_vm_get(v->m, h, it->conf.uuid, it->conf.name, NULL);
+        vm_apply_conf(v->m, vm, &it->conf);
+        vm->persistent = it->persistent;
+        model_vm_set_state(v->m, vm, map_state(it->state), it->reason);
+    }
+    model_host_set_state(v->m, h, h->maintenance ? HOST_MAINTENANCE : HOST_UP,
+                         h->maintenance ? h->reason : NULL);
+    {
+        char *msg = xasprintf(_("Host '%s' is connected (%zu VMs)."), h->name,
+                              j->n_items);
+        notify(v, h->name, "connect", 1, msg);
+        free(msg);
+    }
+    virt_refresh_host(v, h->id);
+
+cleanup:
+    conf_items_free(j->items, j->n_items);
+    free(j->error);
+    free(j->uri);
+    vconn_unref(vc);
+    free(j);
+}
+
+static void
+deadline_fire(void *opaque)
+{
+    struct vconn *vc = opaque;
+    struct host *h = vconn_host(vc);
+    char *reason;
+
+    loop_remove_timer(vc->deadline_timer);
+    vc->deadline_timer = -1;
+    if (!vc->connecting || !h)
+        return;
+    vc->connecting = false;
+    vc->gen++;              /* the late result will be dropped */
+    reason = xasprintf(_("no answer within %.0f seconds"), vc->v->o.connect_timeout);
+    host_fail(vc, h, reason);
+    free(reason);
+}
+
+static void
+connect_start(struct vconn *vc)
+{
+    struct virt *v = vc->v;
+    struct host *h = vconn_host(vc);
+    struct connect_job *j;
+
+    if (!h || vc->connecting)
+        return;
+    if (vc->conn) {
+        close_conn_async(vc->conn, vc->lifecycle_id);
+        vc->conn = NULL;
+        vc->lifecycle_id = -1;
+    }
+    vc->gen++;
+    vc->connecting = true;
+    vc->stats_busy = false;
+    if (h->state != HOST_NONRESPONSIVE)
+        model_host_set_state(v->m, h, HOST_CONNECTING, NULL);
+
+    j = xcalloc(1, sizeof(*j));
+    j->vc = vc;
+    j->v = v;
+    j->gen = vc->gen;
+    j->ka_interval = v->o.keepalive_interval;
+    j->ka_count = v->o.keepalive_count;
+    j->lifecycle_id = -1;
+    /* ssh must never ask for a password on our terminal */
+    if (strncmp(h->uri, "qemu+ssh:", 9) == 0 && !strstr(h->uri, "no_tty="))
+        j->uri = xasprintf("%s%cno_tty=1", h->uri, strchr(h->uri, '?') ? '&' : '?');
+    else
+        j->uri = xstrdup(h->uri);
+    vconn_ref(vc);
+    jobs_submit(connect_run, connect_done, j);
+    vc->deadline_timer = loop_add_timer((int)(v->o.connect_timeout * 1000),
+                                        deadline_fire, vc);
+}
+
+static void
+retry_fire(void *opaque)
+{
+    struct vconn *vc = opaque;
+    loop_remove_timer(vc->retry_timer);
+    vc->retry_timer = -1;
+    if (!vc->removed)
+        connect_start(vc);
+}
+
+static void
+schedule_retry(struct vconn *vc)
+{
+    if (vc->removed || vc->retry_timer >= 0)
+        return;
+    vc->retry_timer = loop_add_timer((int)(vc->backoff * 1000), retry_fire, vc);
+    vc->backoff *= 2;
+    if (vc->backoff > vc->v->o.reconnect_max)
+        vc->backoff = vc->v->o.reconnect_max;
+}
+
+/* The connection went away (close callback or a failing call). */
+static void
+conn_lost(struct vconn *vc, const char *reason)
+{
+    struct host *h = vconn_host(vc);
+    if (vc->conn) {
+        close_conn_async(vc->conn, vc->lifecycle_id);
+        vc->conn = NULL;
+        vc->lifecycle_id = -1;
+    }
+    vc->gen++;
+    vc->stats_busy = false;
+    if (h)
+        host_fail(vc, h, reason);
+}
+
+static void
+on_closed_main(void *arg)
+{
+    struct ev_ctx *c = arg;
+    struct vconn *vc;
+
+    if (virt_alive(c->v) && (vc = vconn_find(c->v, c->host_id)) &&
+        vc->gen == c->gen && vc->conn)
+        conn_lost(vc, _("the connection was closed"));
+    free(c);
+}
+
+void
+virt_host_connect(struct virt *v, int64_t host_id)
+{
+    struct vconn *vc = vconn_get(v, host_id);
+    loop_remove_timer(vc->retry_timer);
+    vc->retry_timer = -1;
+    vc->connecting = false;
+    connect_start(vc);
+}
+
+void
+virt_host_drop(struct virt *v, int64_t host_id)
+{
+    struct vconn *vc = vconn_find(v, host_id);
+    if (vc && vc->conn)
+        conn_lost(vc, _("the connection was closed"));
+}
+
+void
+virt_host_disconnect(struct virt *v, int64_t host_id)
+{
+    struct vconn *vc = vconn_find(v, host_id);
+    if (!vc)
+        return;
+    loop_remove_timer(vc->retry_timer);
+    loop_remove_timer(vc->deadline_timer);
+    vc->retry_timer = vc->deadline_timer = -1;
+    if (vc->conn)
+        close_conn_async(vc->conn, vc->lifecycle_id);
+    vc->conn = NULL;
+    vc->gen++;
+    vc->removed = true;
+    vc->refs++;
+    vc->v->busy++;
+    vconn_unref(vc);        /* frees it now when no job holds it */
+}
+
+/* ---- lifecycle events (main thread, from the event loop) ---- */
+
+static void
+on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
+             void *opaque)
+{
+    struct ev_ctx *c = opaque;
+    struct vconn *vc;
+    struct host *h;
+    struct vm *vm;
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    enum vm_state st = VM_UNKNOWN;
+
+    if (!virt_alive(c->v) || !(vc = vconn_find(c->v, c->host_id)) ||
+        vc->gen != c->gen || !(h = vconn_host(vc)))
+        return;
+    if (virDomainGetUUIDString(dom, uuid) < 0)
+        return;
+    vm = model_host_vm(h, uuid);
+
+    switch (event) {
+    case VIR_DOMAIN_EVENT_DEFINED:
+        if (!vm) {
+            vm = model_vm_get(c->v->m, h, uuid, virDomainGetName(dom), NULL);
+            model_vm_set_state(c->v->m, vm, VM_SHUTOFF, 0);
+        }
+        vm->have_config = false;    /* refetched by the next refresh */
+        virt_refresh_host(c->v, h->id);
+        return;
+    case VIR_DOMAIN_EVENT_UNDEFINED:
+        if (vm && (vm->state == VM_SHUTOFF || vm->state == VM_UNKNOWN))
+            model_vm_remove(c->v->m, h, uuid);
+        else if (vm)
+            vm->persistent = false;
+        return;
+    case VIR_DOMAIN_EVENT_STARTED: st = VM_RUNNING; break;
+    case VIR_DOMAIN_EVENT_SUSPENDED: st = VM_PAUSED; break;
+    case VIR_DOMAIN_EVENT_RESUMED: st = VM_RUNNING; break;
+    case VIR_DOMAIN_EVENT_STOPPED: st = VM_SHUTOFF; break;
+    case VIR_DOMAIN_EVENT_SHUTDOWN:
+        st = detail == VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED ? VM_SHUTOFF
+                                                           : VM_SHUTTING_DOWN;
+        break;
+    case VIR_DOMAIN_EVENT_PMSUSPENDED: st = VM_PMSUSPENDED; break;
+    case VIR_DOMAIN_EVENT_CRASHED: st = VM_CRASHED; break;
+    default: return;
+    }
+    if (!vm) {
+        /* a transient domain we have not seen yet */
+        vm = model_vm_get(c->v->m, h, uuid, virDomainGetName(dom), NULL);
+        virt_refresh_host(c->v, h->id);
+    }
+    if (vm->state != st && st != VM_SHUTTING_DOWN) {
+        char *msg = xasprintf(_("VM '%s' on host '%s' is now %s."), vm->name,
+                              h->name, vm_state_label(st));
+        notify(c->v, vm->name, "state", -1, msg);
+        free(msg);
+    }
+    model_vm_set_state(c->v->m, vm, st, detail);
+    if (st == VM_SHUTOFF && !vm->persistent)
+        model_vm_remove(c->v->m, h, uuid);
+}
+
+/* ---- stats ---- */
+
+struct dom_sample {
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    char *name;
+    int state, reason;
+    unsigned has;           /* STAT_* */
+    unsigned vcpus;
+    uint64_t cpu_ns, bal_cur, bal_rss;
+    uint64_t rd, wr, rx, tx;
+};
+
+struct stats_job {
+    struct vconn *vc;
+    unsigned gen;
+    virConnectPtr conn;
+    int nowait;             /* in: try NOWAIT; out: whether it was accepted */
+    double t;
+    char *error;
+    bool conn_error;
+    struct node_sample ns;
+    struct dom_sample *doms;
+    size_t n;
+};
+
+static bool
+suffix(const char *s, const char *suf)
+{
+    size_t ls = strlen(s), lf = strlen(suf);
+    return ls >= lf && memcmp(s + ls - lf, suf, lf) == 0;
+}
+
+static void
+dom_sample_parse(virDomainStatsRecordPtr r, struct dom_sample *d)
+{
+    memset(d, 0, sizeof(*d));
+    virDomainGetUUIDString(r->dom, d->uuid);
+    d->name = xstrdup(virDomainGetName(r->dom));
+    d->state = VIR_DOMAIN_NOSTATE;
+    for (int i = 0; i < r->nparams; i++) {
+        virTypedParameterPtr p = &r->params[i];
+        const char *f = p->field;
+        unsigned long long val;
+
+        switch (p->type) {
+        case VIR_TYPED_PARAM_INT: val = (unsigned long long)p->value.i; break;
+        case VIR_TYPED_PARAM_UINT: val = p->value.ui; break;
+        case VIR_TYPED_PARAM_LLONG: val = (unsigned long long)p->value.l; break;
+        case VIR_TYPED_PARAM_ULLONG: val = p->value.ul; break;
+        default: continue;
+        }
+        switch (f[0]) {
+        case 's':
+            if (streq(f, "state.state"))
+                d->state = (int)val;
+            else if (streq(f, "state.reason"))
+                d->reason = (int)val;
+            break;
+        case 'c':
+            if (streq(f, "cpu.time")) {
+                d->cpu_ns = val;
+                d->has |= STAT_CPU;
+            }
+            break;
+        case 'b':
+            if (streq(f, "balloon.current")) {
+                d->bal_cur = val;
+                d->has |= STAT_MEM;
+            } else if (streq(f, "balloon.rss")) {
+                d->bal_rss = val;
+            } else if (strncmp(f, "block.", 6) == 0) {
+                if (suffix(f, ".rd.bytes")) {
+                    d->rd += val;
+                    d->has |= STAT_DISK;
+                } else if (suffix(f, ".wr.bytes")) {
+                    d->wr += val;
+                    d->has |= STAT_DISK;
+                }
+            }
+            break;
+        case 'v':
+            if (streq(f, "vcpu.current")) {
+                d->vcpus = (unsigned)val;
+                d->has |= STAT_VCPU;
+            }
+            break;
+        case 'n':
+            if (strncmp(f, "net.", 4) == 0) {
+                if (suffix(f, ".rx.bytes")) {
+                    d->rx += val;
+                    d->has |= STAT_NET;
+                } else if (suffix(f, ".tx.bytes")) {
+                    d->tx += val;
+                    d->has |= STAT_NET;
+                }
+            }
+            break;
+        }
+    }
+}
+
+#define VD_DOMAIN_STATS (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | \
+                         VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU | \
+                         VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK)
+
+static void
+stats_run(void *arg)
+{
+    struct stats_job *j = arg;
+    virDomainStatsRecordPtr *recs = NULL;
+    int n;
+
+    /* NOWAIT: a VM whose storage hangs holds its own job lock for long;
+     * skip its slow groups instead of stalling every VM of the host. */
+    n = virConnectGetAllDomainStats(j->conn, VD_DOMAIN_STATS, &recs,
+                                    j->nowait ? VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT : 0);
+    if (n < 0 && j->nowait) {
+        virErrorPtr e = virGetLastError();
+        if (e && (e->code == VIR_ERR_INVALID_ARG ||
+                  e->code == VIR_ERR_NO_SUPPORT)) {
+            j->nowait = 0;
+            n = virConnectGetAllDomainStats(j->conn, VD_DOMAIN_STATS, &recs, 0);
+        }
+    }
+    j->t = loop_now();
+    if (n < 0) {
+        virErrorPtr e = virGetLastError();
+        j->error = last_error();
+        j->conn_error = virConnectIsAlive(j->conn) != 1 ||
+                        (e && (e->domain == VIR_FROM_RPC ||
+                               e->code == VIR_ERR_SYSTEM_ERROR));
+        return;
+    }
+    j->doms = xcalloc((size_t)n + 1, sizeof(*j->doms));
+    for (int i = 0; i < n; i++)
+        dom_sample_parse(recs[i], &j->doms[i]);
+    j->n = (size_t)n;
+    virDomainStatsRecordListFree(recs);
+    node_sample(j->conn, &j->ns);
+}
+
+static void
+dom_merge(struct model *m, struct host *h, struct vm *vm,
+          const struct dom_sample *d, double t)
+{
+    double dt = vm->prev_t > 0 ? t - vm->prev_t : 0;
+    unsigned had = vm->known;
+    unsigned vcpus;
+
+    model_vm_set_state(m, vm, map_state(d->state), d->reason);
+    vm->known = d->has & (STAT_CPU | STAT_MEM | STAT_DISK | STAT_NET | STAT_VCPU);
+    if (d->has & STAT_VCPU)
+        vm->vcpus_cur = d->vcpus;
+    if (d->has & STAT_MEM) {
+        vm->mem_cur_kib = d->bal_cur;
+        vm->mem_rss_kib = d->bal_rss;
+    }
+    if (dt > 0 && (had & STAT_RATES || vm->prev_t > 0)) {
+        bool rates = false;
+        vcpus = vm->vcpus_cur ? vm->vcpus_cur : (vm->vcpus ? vm->vcpus : 1);
+        if ((d->has & STAT_CPU) && (had & STAT_CPU) && d->cpu_ns >= vm->prev_cpu_ns) {
+            vm->cpu_pct = (double)(d->cpu_ns - vm->prev_cpu_ns) / (dt * 1e9) /
+                          vcpus * 100.0;
+            rates = true;
+        }
+        if ((d->has & STAT_DISK) && (had & STAT_DISK) && d->rd >= vm->prev_rd &&
+            d->wr >= vm->prev_wr) {
+            vm->rd_bps = (double)(d->rd - vm->prev_rd) / dt;
+            vm->wr_bps = (double)(d->wr - vm->prev_wr) / dt;
+            rates = true;
+        }
+        if ((d->has & STAT_NET) && (had & STAT_NET) && d->rx >= vm->prev_rx &&
+            d->tx >= vm->prev_tx) {
+            vm->rx_bps = (double)(d->rx - vm->prev_rx) / dt;
+            vm->tx_bps = (double)(d->tx - vm->prev_tx) / dt;
+            rates = true;
+        }
+        if (rates)
+            vm->known |= STAT_RATES;
+    }
+    vm->prev_cpu_ns = d->cpu_ns;
+    vm->prev_rd = d->rd;
+    vm->prev_wr = d->wr;
+    vm->prev_rx = d->rx;
+    vm->prev_tx = d->tx;
+    vm->prev_t = t;
+    vm->seen_tick = h->tick;
+}
+
+static void conf_fetch_start(struct vconn *vc, struct host *h);
+
+static void
+stats_done(void *arg)
+{
+    struct stats_job *j = arg;
+    struct vconn *vc = j->vc;
+    struct virt *v = vc->v;
+    struct host *h = vconn_host(vc);
+
+    if (vc->removed || j->gen != vc->gen || !h)
+        goto cleanup;
+    vc->stats_busy = false;
+    vc->nowait = j->nowait;
+    if (j->error) {
+        if (j->conn_error) {
+            conn_lost(vc, j->error);
+        } else {
+            log_warn("stats of host %s: %s", h->name, j->error);
+        }
+        goto cleanup;
+    }
+    h->tick++;
+    for (size_t i = 0; i < j->n; i++) {
+        struct dom_sample *d = &j->doms[i];
+        struct vm *vm = model_vm_get(v->m, h, d->uuid, d->name, NULL);
+        dom_merge(v->m, h, vm, d, j->t);
+    }
+    /* VMs the host no longer reports are gone */
+    for (size_t i = h->vms.len; i-- > 0;) {
+        struct vm *vm = h->vms.items[i];
+        if (vm->seen_tick != h->tick)
+            model_vm_remove(v->m, h, vm->uuid);
+    }
+    node_merge(v->m, h, &j->ns);
+    vc->refreshes++;
+    conf_fetch_start(vc, h);
+
+cleanup:
+    for (size_t i = 0; i < j->n; i++)
+        free(j->doms[i].name);
+    free(j->doms);
+    free(j->error);
+    virConnectClose(j->conn);
+    vconn_unref(vc);
+    free(j);
+}
+
+void
+virt_refresh_host(struct virt *v, int64_t host_id)
+{
+    struct vconn *vc = vconn_find(v, host_id);
+    struct stats_job *j;
+
+    if (!vc || !vc->conn || vc->stats_busy || vc->connecting)
+        return;
+    vc->stats_busy = true;
+    j = xcalloc(1, sizeof(*j));
+    j->vc = vc;
+    j->gen = vc->gen;
+    j->conn = vc->conn;
+    virConnectRef(j->conn);
+    j->nowait = vc->nowait != 0;
+    vconn_ref(vc);
+    jobs_submit(stats_run, stats_done, j);
+}
+
+void
+virt_refresh(struct virt *v)
+{
+    for (size_t i = 0; i < v->conns.len; i++) {
+        struct vconn *vc = v->conns.items[i];
+        if (!vc->removed)
+            virt_refresh_host(v, vc->host_id);
+    }
+}
+
+unsigned
+virt_refresh_count(const struct virt *v, int64_t host_id)
+{
+    struct vconn *vc = vconn_find((struct virt *)v, host_id);
+    return vc ? vc->refreshes : 0;
+}
+
+/* ---- configuration of new domains ---- */
+
+struct conf_job {
+    struct vconn *vc;
+    unsigned gen;
+    virConnectPtr conn;
+    char **uuids;
+    size_t n;
+    struct conf_item *items;
+    size_t n_items;
+};
+
+static void
+conf_run(void *arg)
+{
+    struct conf_job *j = arg;
+    virDomainPtr *doms = xcalloc(j->n ? j->n : 1, sizeof(*doms));
+    size_t k = 0;
+
+    for (size_t i = 0; i < j->n; i++) {
+        virDomainPtr d = virDomainLookupByUUIDString(j->conn, j->uuids[i]);
+        if (d)
+            doms[k++] = d;
+    }
+    fetch_confs(doms, k, &j->items, &j->n_items);
+    for (size_t i = 0; i < k; i++)
+        virDomainFree(doms[i]);
+    free(doms);
+}
+
+static void
+conf_done(void *arg)
+{
+    struct conf_job *j = arg;
+    struct vconn *vc = j->vc;
+    struct host *h = vconn_host(vc);
+
+    for (size_t i = 0; i < j->n; i++) {
+        if (!vc->removed)
+            hmap_del(&vc->conf_pending, j->uuids[i]);
+        free(j->uuids[i]);
+    }
+    if (!vc->removed && j->gen == vc->gen && h) {
+        for (size_t i = 0; i < j->n_items; i++) {
+            struct conf_item *it = &j->items[i];
+            struct vm *vm = model_host_vm(h, it->conf.uuid);
+            if (vm) {
+                vm_apply_conf(vc->v->m, vm, &it->conf);
+                vm->persistent = it->persistent;
+            }
+        }
+    }
+    conf_items_free(j->items, j->n_items);
+    free(j->uuids);
+    virConnectClose(j->conn);
+    vconn_unref(vc);
+    free(j);
+}
+
+static void
+conf_fetch_start(struct vconn *vc, struct host *h)
+{
+    struct conf_job *j = NULL;
+
+    for (size_t i = 0; i < h->vms.len; i++) {
+        struct vm *vm = h->vms.items[i];
+        if (vm->have_config || hmap_get(&vc->conf_pending, vm->uuid))
+            continue;
+        if (!j) {
+            j = xcalloc(1, sizeof(*j));
+            j->uuids = xcalloc(h->vms.len, sizeof(*j->uuids));
+        }
+        hmap_put(&vc->conf_pending, vm->uuid, (void *)1);
+        j->uuids[j->n++] = xstrdup(vm->uuid);
+    }
+    if (!j)
+        return;
+    j->vc = vc;
+    j->gen = vc->gen;
+    j->conn = vc->conn;
+    virConnectRef(j->conn);
+    vconn_ref(vc);
+    jobs_submit(conf_run, conf_done, j);
+}
+
+/* ---- VM operations ---- */
+
+struct op_job {
+    struct vconn *vc;
+    virConnectPtr conn;
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    char *vm_name;
+    char *host_name;
+    enum vm_op op;
+    virt_done_fn done;
+    void *opaque;
+    char *error;
+};
+
+static void
+op_run(void *arg)
+{
+    struct op_job *j = arg;
+    virDomainPtr d = virDomainLookupByUUIDString(j->conn, j->uuid);
+    int rc = -1;
+
+    if (!d) {
+        j->error = last_error();
+        return;
+    }
+    switch (j->op) {
+    case VM_OP_START: rc = virDomainCreate(d); break;
+    case VM_OP_SHUTDOWN: rc = virDomainShutdown(d); break;
+    case VM_OP_DESTROY: rc = virDomainDestroy(d); break;
+    case VM_OP_REBOOT: rc = virDomainReboot(d, 0); break;
+    case VM_OP_SUSPEND: rc = virDomainSuspend(d); break;
+    case VM_OP_RESUME: rc = virDomainResume(d); break;
+    case VM_OP_UNDEFINE:
+        rc = virDomainUndefineFlags(d, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                                       VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                                       VIR_DOMAIN_UNDEFINE_NVRAM);
+        if (rc < 0)
+            rc = virDomainUndefine(d);
+        break;
+    case VM_OP__COUNT: break;
+    }
+    if (rc < 0)
+        j->error = last_error();
+    virDomainFree(d);
+}
+
+static void
+op_done(void *arg)
+{
+    struct op_job *j = arg;
+    struct virt *v = j->vc->v;
+    char *msg;
+
+    if (j->error)
+        msg = xasprintf(_("Could not %s VM '%s' on host '%s': %s"),
+                        vm_op_name(j->op), j->vm_name, j->host_name, j->error);
+    else
+        msg = xasprintf(_("VM '%s' on host '%s': %s done."), j->vm_name,
+                        j->host_name, vm_op_name(j->op));
+    notify(v, j->vm_name, vm_op_name(j->op), j->error ? 0 : 1, msg);
+    if (j->done)
+        j->done(j->opaque, j->error ? 0 : 1, msg);
+    free(msg);
+    if (!j->vc->removed)
+        virt_refresh_host(v, j->vc->host_id);
+    virConnectClose(j->conn);
+    free(j->error);
+    free(j->vm_name);
+    free(j->host_name);
+    vconn_unref(j->vc);
+    free(j);
+}
+
+int
+virt_vm_op(struct virt *v, const char *uuid, enum vm_op op, virt_done_fn done,
+           void *opaque)
+{
+    struct vm *vm = model_vm_by_uuid(v->m, uuid);
+    struct host *h;
+    struct vconn *vc;
+    struct op_job *j;
+
+    if (!vm) {
+        err_set(_("There is no VM with UUID %s."), uuid);
+        return -1;
+    }
+    h = model_host_by_id(v->m, vm->host_id);
+    vc = h ? vconn_find(v, h->id) : NULL;
+    if (!h || !vc || !vc->conn) {
+        err_set(_("The host of VM '%s' is not connected: wait until it is Up."),
+                vm->name);
+        return -1;
+    }
+    j = xcalloc(1, sizeof(*j));
+    j->vc = vc;
+    j->conn = vc->conn;
+    virConnectRef(j->conn);
+    snprintf(j->uuid, sizeof(j->uuid), "%s", uuid);
+    j->vm_name = xstrdup(vm->name);
+    j->host_name = xstrdup(h->name);
+    j->op = op;
+    j->done = done;
+    j->opaque = opaque;
+    vconn_ref(vc);
+    jobs_submit(op_run, op_done, j);
+    return 0;
+}
+
+/* ---- lifetime ---- */
+
+struct virt *
+virt_new(struct model *m, const struct virt_opts *o, virt_notify_fn notify_fn,
+         void *opaque)
+{
+    struct virt *v = xcalloc(1, sizeof(*v));
+    v->m = m;
+    v->o = *o;
+    if (v->o.reconnect_min <= 0)
+        v->o.reconnect_min = 1;
+    if (v->o.reconnect_max < v->o.reconnect_min)
+        v->o.reconnect_max = v->o.reconnect_min;
+    if (v->o.connect_timeout <= 0)
+        v->o.connect_timeout = 15;
+    v->notify = notify_fn;
+    v->opaque = opaque;
+    vec_push(&live_virts, v);
+    return v;
+}
+
+static void
+drain_tick(void *opaque)
+{
+    /* only wakes the loop */
+}
+
+void
+virt_free(struct virt **vp)
+{
+    struct virt *v = *vp;
+    double deadline;
+    int timer;
+
+    if (!v)
+        return;
+    for (size_t i = v->conns.len; i-- > 0;) {
+        struct vconn *vc = v->conns.items[i];
+        if (!vc->removed)
+            virt_host_disconnect(v, vc->host_id);
+    }
+    /* Let the jobs in flight come back (they point at v), for a while: a
+     * host that hangs must not hang exit, so past the deadline v is left
+     * allocated for the stragglers. */
+    v->notify = NULL;
+    deadline = loop_now() + 3.0;
+    timer = loop_add_timer(50, drain_tick, NULL);
+    while ((v->busy || jobs_pending()) && loop_now() < deadline)
+        loop_run_once();
+    loop_remove_timer(timer);
+    vec_remove_item(&live_virts, v);
+    if (!live_virts.len)
+        vec_clear(&live_virts, NULL);
+    if (!v->busy) {
+        vec_clear(&v->conns, NULL);
+        free(v);
+    } else {
+        log_warn("%u backend jobs still running at exit", v->busy);
+    }
+    *vp = NULL;
+}
+
+unsigned
+virt_busy(const struct virt *v)
+{
+    return v->busy;
+}
+
+bool
+virt_settled(const struct virt *v)
+{
+    for (size_t i = 0; i < v->conns.len; i++) {
+        struct vconn *vc = v->conns.items[i];
+        if (!vc->removed && vc->connecting)
+            return false;
+    }
+    return true;
+}

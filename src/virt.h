@@ -1,0 +1,83 @@
+/* virt.h: the libvirt backend.
+ *
+ * One connection per host, opened in a job with virConnectOpenAuth (never a
+ * tty prompt), with keepalive, a close callback and reconnect with back-off.
+ * Lifecycle events per connection.  Per host per tick one bulk
+ * virConnectGetAllDomainStats call plus node info, CPU and memory, turned
+ * into plain numbers in the model.  Nothing here blocks the main thread: a
+ * slow or dead host holds only its own jobs.  Only this file includes
+ * libvirt. */
+#ifndef VD_VIRT_H
+#define VD_VIRT_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "model.h"
+
+enum vm_op {
+    VM_OP_START,
+    VM_OP_SHUTDOWN,
+    VM_OP_DESTROY,
+    VM_OP_REBOOT,
+    VM_OP_SUSPEND,
+    VM_OP_RESUME,
+    VM_OP_UNDEFINE,
+    VM_OP__COUNT
+};
+
+/* "start", "shutdown", ... (stable, for the CLI and the audit log). */
+const char *vm_op_name(enum vm_op op);
+int vm_op_parse(const char *s, enum vm_op *op);
+
+struct virt_opts {
+    double connect_timeout;     /* seconds */
+    int keepalive_interval;     /* seconds */
+    int keepalive_count;
+    double reconnect_min;       /* first retry delay, seconds */
+    double reconnect_max;       /* back-off ceiling, seconds */
+};
+
+/* Told of everything worth an audit entry: host state changes, operation
+ * results.  ok: 1 success, 0 failure, -1 information. */
+typedef void (*virt_notify_fn)(void *opaque, const char *object,
+                               const char *action, int ok,
+                               const char *message);
+/* Result of one operation: ok and a sentence (borrowed for the call). */
+typedef void (*virt_done_fn)(void *opaque, int ok, const char *message);
+
+struct virt;
+
+/* Install libvirt's error sink (nothing may print to the tty) and
+ * initialise libvirt.  Call once, after loop_init(). */
+int virt_global_init(void);
+
+struct virt *virt_new(struct model *m, const struct virt_opts *o,
+                      virt_notify_fn notify, void *opaque);
+/* Close every connection (in jobs) and free.  Safe with jobs in flight. */
+void virt_free(struct virt **v);
+
+/* Start connecting the host (Connecting, then Up or NonResponsive). */
+void virt_host_connect(struct virt *v, int64_t host_id);
+/* Forget the host's connection (it was removed or its URI changed). */
+void virt_host_disconnect(struct virt *v, int64_t host_id);
+/* Close the connection behind virtdeck's back, as if the host went away:
+ * for tests of reconnect. */
+void virt_host_drop(struct virt *v, int64_t host_id);
+
+/* Queue a stats refresh for every Up host that is not already refreshing.
+ * A host whose previous refresh has not returned is skipped. */
+void virt_refresh(struct virt *v);
+void virt_refresh_host(struct virt *v, int64_t host_id);
+/* Refreshes completed since virt_new (tests, --dump). */
+unsigned virt_refresh_count(const struct virt *v, int64_t host_id);
+
+/* Run op on the VM (by UUID) in a job.  done may be NULL.  Returns 0 when
+ * queued, -1 (err_set) when the VM or its host is unknown or not Up. */
+int virt_vm_op(struct virt *v, const char *uuid, enum vm_op op,
+               virt_done_fn done, void *opaque);
+
+/* Connects, refreshes and operations in flight. */
+unsigned virt_busy(const struct virt *v);
+/* True when no host is Connecting and no connect job runs. */
+bool virt_settled(const struct virt *v);
+
+#endif

@@ -1,0 +1,27 @@
+/* main.c: virtdeck's entry point.  Sets up the locale and gettext, then
+ * hands over to the CLI, which opens the console when no command is
+ * given. */
+#include <config.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include "src/cli.h"
+#include "src/util/i18n.h"
+#include "ui/ui.h"
+
+int
+main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    /* Names from hosts are UTF-8 whatever the operator's locale says:
+     * measure and check them as UTF-8. */
+    if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        setlocale(LC_CTYPE, "C.UTF-8");
+#ifdef ENABLE_NLS
+    bindtextdomain(PACKAGE, LOCALEDIR);
+    bind_textdomain_codeset(PACKAGE, "UTF-8");
+    textdomain(PACKAGE);
+#endif
+    return cli_main(argc, argv, ui_run);
+}
