@@ -30,7 +30,7 @@ struct store *store_open(const char *path, unsigned flags);
 void store_free(struct store **s);
 /* Path given to store_open ("" for memory).  Borrowed, valid while s lives. */
 const char *store_path(const struct store *s);
-/* True when the file does not exist yet (nothing was ever added). */
+/* True when a file exists at path. */
 bool store_file_exists(const char *path);
 /* The default path: $XDG_DATA_HOME/virtdeck/virtdeck.db, or
  * ~/.local/share/virtdeck/virtdeck.db.  Owned by the caller. */

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <libxml/xmlerror.h>
+#include <libxml/globals.h>
 #include "domxml.h"
 #include "jobs.h"
 #include "loop.h"
@@ -21,6 +23,7 @@
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/strbuf.h"
 #include "virt.h"
 
 static const char *const vm_op_names[VM_OP__COUNT] = {
@@ -96,6 +99,12 @@ virt_error_sink(void *opaque, virErrorPtr e)
         log_debug("libvirt: %s", e->message);
 }
 
+static void
+xml_error_sink(void *ctx, const char *msg, ...)
+{
+    /* libxml2 prints parse errors to stderr by default */
+}
+
 int
 virt_global_init(void)
 {
@@ -104,6 +113,10 @@ virt_global_init(void)
         return -1;
     }
     virSetErrorFunc(NULL, virt_error_sink);
+    /* libxml2's handlers are per thread: set them here and as the
+     * default of threads created later (the job workers). */
+    xmlSetGenericErrorFunc(NULL, xml_error_sink);
+    xmlThrDefSetGenericErrorFunc(NULL, xml_error_sink);
     return 0;
 }
 
@@ -162,11 +175,17 @@ vconn_host(struct vconn *vc)
     return model_host_by_id(vc->v->m, vc->host_id);
 }
 
+/* The calling thread's libvirt error as one line (XML errors carry the
+ * offending text and a caret on further lines). */
 static char *
 last_error(void)
 {
     const char *msg = virGetLastErrorMessage();
-    return xstrdup(msg && *msg ? msg : _("unknown libvirt error"));
+    char *s = xstrdup(msg && *msg ? msg : _("unknown libvirt error"));
+    char *nl = strchr(s, '\n');
+    if (nl)
+        *nl = '\0';
+    return s;
 }
 
 static void
@@ -789,9 +808,11 @@ on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
 
 /* ---- stats ---- */
 
+/* What one stats record says, in plain C.  Names go to one arena per
+ * refresh (offsets, since the arena grows) rather than one malloc each. */
 struct dom_sample {
     char uuid[VIR_UUID_STRING_BUFLEN];
-    char *name;
+    size_t name_off;
     int state, reason;
     unsigned has;           /* STAT_* */
     unsigned vcpus;
@@ -810,6 +831,8 @@ struct stats_job {
     struct node_sample ns;
     struct dom_sample *doms;
     size_t n;
+    struct strbuf names;
+    bool delivered;
 };
 
 static bool
@@ -819,12 +842,38 @@ suffix(const char *s, const char *suf)
     return ls >= lf && memcmp(s + ls - lf, suf, lf) == 0;
 }
 
+/* virDomainGetUUIDString goes through snprintf; this is the hot path of a
+ * 10,000-domain refresh, so format the 16 bytes by hand. */
 static void
-dom_sample_parse(virDomainStatsRecordPtr r, struct dom_sample *d)
+uuid_format(virDomainPtr dom, char *out)
 {
+    static const char hex[] = "0123456789abcdef";
+    unsigned char raw[VIR_UUID_BUFLEN];
+    char *p = out;
+
+    if (virDomainGetUUID(dom, raw) < 0) {
+        out[0] = '\0';
+        return;
+    }
+    for (int i = 0; i < VIR_UUID_BUFLEN; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        *p++ = hex[raw[i] >> 4];
+        *p++ = hex[raw[i] & 15];
+    }
+    *p = '\0';
+}
+
+static void
+dom_sample_parse(virDomainStatsRecordPtr r, struct dom_sample *d,
+                 struct strbuf *names)
+{
+    const char *name = virDomainGetName(r->dom);
+
     memset(d, 0, sizeof(*d));
-    virDomainGetUUIDString(r->dom, d->uuid);
-    d->name = xstrdup(virDomainGetName(r->dom));
+    uuid_format(r->dom, d->uuid);
+    d->name_off = names->len;
+    sb_addn(names, name ? name : "", (name ? strlen(name) : 0) + 1);
     d->state = VIR_DOMAIN_NOSTATE;
     for (int i = 0; i < r->nparams; i++) {
         virTypedParameterPtr p = &r->params[i];
@@ -892,6 +941,8 @@ dom_sample_parse(virDomainStatsRecordPtr r, struct dom_sample *d)
                          VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU | \
                          VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK)
 
+static void stats_deliver(void *arg);
+
 static void
 stats_run(void *arg)
 {
@@ -920,12 +971,15 @@ stats_run(void *arg)
                                e->code == VIR_ERR_SYSTEM_ERROR));
         return;
     }
-    j->doms = xcalloc((size_t)n + 1, sizeof(*j->doms));
-    for (int i = 0; i < n; i++)
-        dom_sample_parse(recs[i], &j->doms[i]);
-    j->n = (size_t)n;
-    virDomainStatsRecordListFree(recs);
     node_sample(j->conn, &j->ns);
+    j->doms = xmalloc(((size_t)n + 1) * sizeof(*j->doms));
+    for (int i = 0; i < n; i++)
+        dom_sample_parse(recs[i], &j->doms[i], &j->names);
+    j->n = (size_t)n;
+    /* Hand the samples to the main thread now and free libvirt's records
+     * here meanwhile: on two cores the merge and the free overlap. */
+    jobs_post_main(stats_deliver, j);
+    virDomainStatsRecordListFree(recs);
 }
 
 static void
@@ -978,8 +1032,9 @@ dom_merge(struct model *m, struct host *h, struct vm *vm,
 
 static void conf_fetch_start(struct vconn *vc, struct host *h);
 
+/* The samples reach the main thread (before the job's done()). */
 static void
-stats_done(void *arg)
+stats_deliver(void *arg)
 {
     struct stats_job *j = arg;
     struct vconn *vc = j->vc;
@@ -1001,7 +1056,8 @@ stats_done(void *arg)
     h->tick++;
     for (size_t i = 0; i < j->n; i++) {
         struct dom_sample *d = &j->doms[i];
-        struct vm *vm = model_vm_get(v->m, h, d->uuid, d->name, NULL);
+        struct vm *vm = model_vm_get(v->m, h, d->uuid,
+                                     j->names.s + d->name_off, NULL);
         dom_merge(v->m, h, vm, d, j->t);
     }
     /* VMs the host no longer reports are gone */
@@ -1015,9 +1071,21 @@ stats_done(void *arg)
     conf_fetch_start(vc, h);
 
 cleanup:
-    for (size_t i = 0; i < j->n; i++)
-        free(j->doms[i].name);
     free(j->doms);
+    j->doms = NULL;
+    j->n = 0;
+    sb_free(&j->names);
+    j->delivered = true;
+}
+
+static void
+stats_done(void *arg)
+{
+    struct stats_job *j = arg;
+    struct vconn *vc = j->vc;
+
+    if (!j->delivered)
+        stats_deliver(j);       /* the call failed before delivery */
     free(j->error);
     virConnectClose(j->conn);
     vconn_unref(vc);

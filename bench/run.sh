@@ -1,0 +1,8 @@
+#!/bin/sh
+# run.sh BUILDDIR: every benchmark at full size, printing its figures.
+set -eu
+b=${1:-.}
+"$b/bench/refresh" 10000 15
+if [ -x "$b/bench/render" ]; then
+    "$b/bench/render"
+fi
