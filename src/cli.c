@@ -131,6 +131,7 @@ struct wait_ctx {
     char *op_msg;
     bool timed_out;
     bool want_op;
+    unsigned target;
 };
 
 static void
@@ -145,6 +146,19 @@ wait_settled(void *opaque)
 {
     struct wait_ctx *w = opaque;
     return w->timed_out || engine_settled(w->e);
+}
+
+static int
+wait_never(void *opaque)
+{
+    return ((struct wait_ctx *)opaque)->timed_out;
+}
+
+static int
+wait_refreshed(void *opaque)
+{
+    struct wait_ctx *w = opaque;
+    return w->timed_out || engine_refreshes(w->e) >= w->target;
 }
 
 static int
@@ -297,6 +311,14 @@ cmd_dump(struct engine *e, const struct config *cfg, const struct cli_opts *o)
 
     engine_start(e);
     run_until(&w, wait_settled, cfg->connect_timeout + 5);
+    if (engine_has_counters(e)) {
+        /* Rates need two samples: take a second one a second later. */
+        struct virt *v = engine_virt(e);
+        w.target = engine_refreshes(e) + engine_up_hosts(e);
+        run_until(&w, wait_never, 1.0);
+        virt_refresh(v);
+        run_until(&w, wait_refreshed, 10);
+    }
     if (o->json)
         dump_json(engine_model(e), engine_is_demo(e), &b);
     else

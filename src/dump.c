@@ -99,9 +99,12 @@ text_vm(struct strbuf *b, const struct vm *vm)
     add_col(b, vm->name, 20);
     sb_addc(b, ' ');
     text_pad(b, vm_state_name(vm->state), 13, 1);
-    sb_addf(b, " vcpu %-3s mem %-13s cpu %-6s disk %-15s net %-15s%s%s%s\n",
+    sb_addf(b, " vcpu %-3s mem %-13s cpu %-6s disk %-15s net %-15s%s%s%s",
             vcpus, mem, cpu, disk, net, vm->ha ? " HA" : "",
             vm->graphics ? " " : "", vm->graphics ? vm->graphics : "");
+    while (b->len && b->s[b->len - 1] == ' ')
+        b->s[--b->len] = '\0';
+    sb_addc(b, '\n');
 }
 
 static void

@@ -193,6 +193,44 @@ engine_settled(const struct engine *e)
     return true;
 }
 
+bool
+engine_has_counters(const struct engine *e)
+{
+    for (size_t i = 0; i < e->m->hosts.len; i++) {
+        struct host *h = e->m->hosts.items[i];
+        if (h->state != HOST_UP && h->state != HOST_MAINTENANCE)
+            continue;
+        if (h->known & STAT_CPU)
+            return true;
+        for (size_t j = 0; j < h->vms.len; j++) {
+            if (((struct vm *)h->vms.items[j])->known & STAT_CPU)
+                return true;
+        }
+    }
+    return false;
+}
+
+unsigned
+engine_refreshes(const struct engine *e)
+{
+    unsigned n = 0;
+    for (size_t i = 0; e->virt && i < e->m->hosts.len; i++)
+        n += virt_refresh_count(e->virt, ((struct host *)e->m->hosts.items[i])->id);
+    return n;
+}
+
+unsigned
+engine_up_hosts(const struct engine *e)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < e->m->hosts.len; i++) {
+        struct host *h = e->m->hosts.items[i];
+        if (h->state == HOST_UP || h->state == HOST_MAINTENANCE)
+            n++;
+    }
+    return n;
+}
+
 const char *
 engine_user(const struct engine *e)
 {

@@ -39,6 +39,12 @@ bool engine_is_demo(const struct engine *e);
 const char *engine_db_path(const struct engine *e);
 /* Jobs of this engine in flight (connects, refreshes, operations). */
 unsigned engine_busy(const struct engine *e);
+/* True when some Up host reports counters (CPU time) from which rates
+ * are computed, i.e. a second sample is worth taking. */
+bool engine_has_counters(const struct engine *e);
+/* Completed refreshes summed over hosts, and the hosts Up now. */
+unsigned engine_refreshes(const struct engine *e);
+unsigned engine_up_hosts(const struct engine *e);
 /* True once every host has answered or failed and been refreshed once. */
 bool engine_settled(const struct engine *e);
 
