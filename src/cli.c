@@ -3,6 +3,7 @@
  * its jobs with a deadline: a host that hangs makes a command fail with a
  * message, never hang. */
 #include <config.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +23,16 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/text.h"
+#include "domxml.h"
+#include "vmspec.h"
 
 enum {
     OPT_DUMP = 256, OPT_JSON, OPT_DEMO, OPT_DB, OPT_VERSION, OPT_DC,
     OPT_CLUSTER, OPT_DESCRIPTION, OPT_SINCE, OPT_READ_ONLY,
+    OPT_HOST, OPT_VCPUS, OPT_MEMORY, OPT_DISK_SIZE, OPT_DISK_FORMAT, OPT_POOL,
+    OPT_DISK_VOLUME, OPT_NETWORK, OPT_BRIDGE, OPT_BOOT, OPT_ISO, OPT_KERNEL,
+    OPT_INITRD, OPT_CMDLINE, OPT_GRAPHICS, OPT_LISTEN, OPT_PASSWORD_FILE,
+    OPT_START, OPT_HA, OPT_NO_HA, OPT_DELETE_DISKS,
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +49,27 @@ static const struct option long_opts[] = {
     { "description", required_argument, NULL, OPT_DESCRIPTION },
     { "since", required_argument, NULL, OPT_SINCE },
     { "read-only", no_argument, NULL, OPT_READ_ONLY },
+    { "host", required_argument, NULL, OPT_HOST },
+    { "vcpus", required_argument, NULL, OPT_VCPUS },
+    { "memory", required_argument, NULL, OPT_MEMORY },
+    { "disk-size", required_argument, NULL, OPT_DISK_SIZE },
+    { "disk-format", required_argument, NULL, OPT_DISK_FORMAT },
+    { "pool", required_argument, NULL, OPT_POOL },
+    { "disk-volume", required_argument, NULL, OPT_DISK_VOLUME },
+    { "network", required_argument, NULL, OPT_NETWORK },
+    { "bridge", required_argument, NULL, OPT_BRIDGE },
+    { "boot", required_argument, NULL, OPT_BOOT },
+    { "iso", required_argument, NULL, OPT_ISO },
+    { "kernel", required_argument, NULL, OPT_KERNEL },
+    { "initrd", required_argument, NULL, OPT_INITRD },
+    { "cmdline", required_argument, NULL, OPT_CMDLINE },
+    { "graphics", required_argument, NULL, OPT_GRAPHICS },
+    { "listen", required_argument, NULL, OPT_LISTEN },
+    { "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+    { "start", no_argument, NULL, OPT_START },
+    { "ha", no_argument, NULL, OPT_HA },
+    { "no-ha", no_argument, NULL, OPT_NO_HA },
+    { "delete-disks", no_argument, NULL, OPT_DELETE_DISKS },
     { NULL, 0, NULL, 0 },
 };
 
@@ -63,6 +91,18 @@ cli_usage(FILE *out)
                    "  host remove NAME                      remove a host without VMs\n"
                    "  vm start|shutdown|destroy|reboot|suspend|resume NAME\n"
                    "                                        act on a VM (name or UUID)\n"
+                   "  vm create NAME --cluster C --memory MIB [--vcpus N] [--host H]\n"
+                   "     [--pool P (--disk-size GIB [--disk-format qcow2|raw] |\n"
+                   "      --disk-volume VOL)] [--network NET | --bridge BR]\n"
+                   "     [--boot disk,cdrom,network] [--iso POOL/VOL]\n"
+                   "     [--kernel PATH [--initrd PATH] [--cmdline TEXT]]\n"
+                   "     [--graphics vnc|spice|none] [--listen ADDR]\n"
+                   "     [--password-file FILE] [--start] [--ha]\n"
+                   "                                        create a VM\n"
+                   "  vm edit NAME [--vcpus N] [--memory MIB] [--boot LIST]\n"
+                   "     [--graphics G --listen A --password-file F] [--ha|--no-ha]\n"
+                   "                                        change a VM (off, but --ha)\n"
+                   "  vm delete NAME [--delete-disks]       delete a VM that is off\n"
                    "  events [--since WHEN] [--json]        list the audit log\n"
                    "\n"
                    "Options:\n"
@@ -103,6 +143,27 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
         case OPT_DESCRIPTION: o->description = optarg; break;
         case OPT_SINCE: o->since = optarg; break;
         case OPT_READ_ONLY: o->read_only = true; break;
+        case OPT_HOST: o->host = optarg; break;
+        case OPT_VCPUS: o->vcpus = optarg; break;
+        case OPT_MEMORY: o->memory = optarg; break;
+        case OPT_DISK_SIZE: o->disk_size = optarg; break;
+        case OPT_DISK_FORMAT: o->disk_format = optarg; break;
+        case OPT_POOL: o->pool = optarg; break;
+        case OPT_DISK_VOLUME: o->disk_volume = optarg; break;
+        case OPT_NETWORK: o->network = optarg; break;
+        case OPT_BRIDGE: o->bridge = optarg; break;
+        case OPT_BOOT: o->boot = optarg; break;
+        case OPT_ISO: o->iso = optarg; break;
+        case OPT_KERNEL: o->kernel = optarg; break;
+        case OPT_INITRD: o->initrd = optarg; break;
+        case OPT_CMDLINE: o->cmdline = optarg; break;
+        case OPT_GRAPHICS: o->graphics = optarg; break;
+        case OPT_LISTEN: o->listen = optarg; break;
+        case OPT_PASSWORD_FILE: o->password_file = optarg; break;
+        case OPT_START: o->start = true; break;
+        case OPT_HA: o->ha = true; break;
+        case OPT_NO_HA: o->no_ha = true; break;
+        case OPT_DELETE_DISKS: o->delete_disks = true; break;
         case ':':
             fprintf(stderr, _("virtdeck: option '%s' needs a value; see "
                               "'virtdeck --help'.\n"), argv[optind - 1]);
@@ -268,30 +329,240 @@ cmd_inventory(struct engine *e, const struct cli_opts *o)
     return report_engine(e, rc);
 }
 
+/* A whole number for option OPT within [min, max]. */
+static int
+parse_num(const char *opt, const char *text, unsigned long long min,
+          unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    v = strtoull(text, &end, 10);
+    if (!*text || *end || errno || text[0] == '-' || v < min || v > max) {
+        char *shown = text_safe(text);
+        fprintf(stderr, _("virtdeck: %s '%s' is not a whole number from %llu "
+                          "to %llu.\n"), opt, shown, min, max);
+        free(shown);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The console password: from --password-file (its first line) or
+ * $VIRTDECK_CONSOLE_PASSWORD, never from the command line, where every
+ * user could read it in ps. */
+static int
+read_password(const struct cli_opts *o, char **out)
+{
+    const char *env = getenv("VIRTDECK_CONSOLE_PASSWORD");
+    char buf[256];
+    FILE *f;
+
+    *out = NULL;
+    if (!o->password_file) {
+        if (env && *env)
+            *out = xstrdup(env);
+        return 0;
+    }
+    f = fopen(o->password_file, "r");
+    if (!f) {
+        fprintf(stderr, _("virtdeck: cannot read the password file '%s': %s\n"),
+                o->password_file, strerror(errno));
+        return -1;
+    }
+    if (!fgets(buf, sizeof(buf), f))
+        buf[0] = '\0';
+    fclose(f);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    *out = xstrdup(buf);
+    memset(buf, 0, sizeof(buf));
+    return 0;
+}
+
+/* Fill spec from the options; CLI_OK or CLI_USAGE. */
+static int
+spec_from_opts(const struct cli_opts *o, struct vm_spec *s)
+{
+    unsigned long long v;
+
+    if (!o->cluster || !o->memory) {
+        fprintf(stderr, _("virtdeck: vm create needs --cluster and --memory; "
+                          "see 'virtdeck --help'.\n"));
+        return CLI_USAGE;
+    }
+    free(s->name);
+    s->name = xstrdup(o->words[2]);
+    s->cluster = xstrdup(o->cluster);
+    s->host = xstrdup(o->host);
+    if (parse_num("--memory", o->memory, 16, 16ULL * 1024 * 1024, &v) < 0)
+        return CLI_USAGE;
+    s->mem_mib = v;
+    if (o->vcpus) {
+        if (parse_num("--vcpus", o->vcpus, 1, 512, &v) < 0)
+            return CLI_USAGE;
+        s->vcpus = (unsigned)v;
+    }
+    s->pool = xstrdup(o->pool);
+    if (o->disk_size) {
+        if (parse_num("--disk-size", o->disk_size, 1, VM_DISK_MAX_GIB, &v) < 0)
+            return CLI_USAGE;
+        s->disk_gib = v;
+    }
+    if (o->disk_format) {
+        free(s->disk_format);
+        s->disk_format = xstrdup(o->disk_format);
+    }
+    s->disk_volume = xstrdup(o->disk_volume);
+    if (o->network && o->bridge) {
+        fprintf(stderr, _("virtdeck: give --network or --bridge, not both.\n"));
+        return CLI_USAGE;
+    }
+    if (o->network) {
+        s->net = VM_NET_NETWORK;
+        s->net_source = xstrdup(o->network);
+    } else if (o->bridge) {
+        s->net = VM_NET_BRIDGE;
+        s->net_source = xstrdup(o->bridge);
+    }
+    s->iso = xstrdup(o->iso);
+    if (o->boot) {
+        if (vm_spec_parse_boot(s, o->boot) < 0) {
+            fprintf(stderr, "virtdeck: %s\n", err_msg());
+            return CLI_USAGE;
+        }
+    } else if (!s->disk_gib && !s->disk_volume) {
+        /* no disk: boot what there is */
+        s->n_boot = 0;
+        if (s->iso)
+            s->boot[s->n_boot++] = VM_BOOT_CDROM;
+        if (s->net != VM_NET_NONE)
+            s->boot[s->n_boot++] = VM_BOOT_NETWORK;
+    }
+    s->kernel = xstrdup(o->kernel);
+    s->initrd = xstrdup(o->initrd);
+    s->cmdline = xstrdup(o->cmdline);
+    if (o->graphics && vm_gfx_parse(o->graphics, &s->gfx) < 0) {
+        fprintf(stderr, "virtdeck: %s\n", err_msg());
+        return CLI_USAGE;
+    }
+    if (o->listen) {
+        free(s->listen);
+        s->listen = xstrdup(o->listen);
+    }
+    if (read_password(o, &s->password) < 0)
+        return CLI_USAGE;
+    s->start = o->start;
+    s->ha = o->ha;
+    return CLI_OK;
+}
+
+static int
+edit_from_opts(const struct cli_opts *o, struct vm_edit *ed, char **password)
+{
+    unsigned long long v;
+
+    memset(ed, 0, sizeof(*ed));
+    *password = NULL;
+    if (o->vcpus) {
+        if (parse_num("--vcpus", o->vcpus, 1, 512, &v) < 0)
+            return CLI_USAGE;
+        ed->set_vcpus = true;
+        ed->vcpus = (unsigned)v;
+    }
+    if (o->memory) {
+        if (parse_num("--memory", o->memory, 16, 16ULL * 1024 * 1024, &v) < 0)
+            return CLI_USAGE;
+        ed->set_mem = true;
+        ed->mem_mib = v;
+    }
+    if (o->boot) {
+        struct vm_spec tmp;
+        memset(&tmp, 0, sizeof(tmp));
+        if (vm_spec_parse_boot(&tmp, o->boot) < 0) {
+            fprintf(stderr, "virtdeck: %s\n", err_msg());
+            return CLI_USAGE;
+        }
+        ed->set_boot = true;
+        ed->n_boot = tmp.n_boot;
+        for (unsigned i = 0; i < tmp.n_boot; i++)
+            ed->boot[i] = tmp.boot[i];
+    }
+    if (o->graphics) {
+        enum vm_gfx g;
+        if (vm_gfx_parse(o->graphics, &g) < 0) {
+            fprintf(stderr, "virtdeck: %s\n", err_msg());
+            return CLI_USAGE;
+        }
+        ed->set_gfx = true;
+        ed->gfx = g;
+        ed->listen = o->listen ? o->listen : "127.0.0.1";
+        if (read_password(o, password) < 0)
+            return CLI_USAGE;
+        ed->password = *password;
+    }
+    if (o->ha || o->no_ha) {
+        ed->set_ha = true;
+        ed->ha = o->ha;
+    }
+    if (!ed->set_vcpus && !ed->set_mem && !ed->set_boot && !ed->set_gfx &&
+        !ed->set_ha) {
+        fprintf(stderr, _("virtdeck: vm edit: nothing to change; give --vcpus, "
+                          "--memory, --boot, --graphics, --ha or --no-ha.\n"));
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
 static int
 cmd_vm(struct engine *e, const struct config *cfg, const struct cli_opts *o)
 {
     struct wait_ctx w = { .e = e };
-    enum vm_op op;
-    int rc;
+    const char *verb = o->nwords > 1 ? o->words[1] : "";
+    struct vm_spec spec;
+    struct vm_edit ed;
+    char *password = NULL;
+    enum vm_op op = VM_OP_START;
+    int rc, kind;
 
-    if (o->nwords != 3 || vm_op_parse(o->words[1], &op) < 0 ||
-        op == VM_OP_UNDEFINE) {
+    /* 0: lifecycle, 1: create, 2: edit, 3: delete */
+    kind = streq(verb, "create") ? 1 : streq(verb, "edit") ? 2
+           : streq(verb, "delete") ? 3 : 0;
+    if (o->nwords != 3 || (kind == 0 && (vm_op_parse(verb, &op) < 0 ||
+                                         op == VM_OP_UNDEFINE))) {
         fprintf(stderr, _("virtdeck: usage: virtdeck %s\n"),
-                "vm start|shutdown|destroy|reboot|suspend|resume NAME");
+                "vm start|shutdown|destroy|reboot|suspend|resume|create|edit|"
+                "delete NAME");
         return CLI_USAGE;
     }
+    vm_spec_init(&spec);
+    if (kind == 1 && (rc = spec_from_opts(o, &spec)) != CLI_OK)
+        goto out;
+    if (kind == 2 && (rc = edit_from_opts(o, &ed, &password)) != CLI_OK)
+        goto out;
     engine_start(e);
     run_until(&w, wait_settled, cfg->connect_timeout + 5);
-    if (engine_vm_op(e, o->words[2], op, op_finished, &w) < 0) {
-        fprintf(stderr, "virtdeck: %s\n", err_msg());
-        return CLI_FAILED;
+    switch (kind) {
+    case 1: rc = engine_vm_create(e, &spec, op_finished, &w); break;
+    case 2: rc = engine_vm_edit(e, o->words[2], &ed, op_finished, &w); break;
+    case 3: rc = engine_vm_delete(e, o->words[2], o->delete_disks, op_finished,
+                                  &w); break;
+    default: rc = engine_vm_op(e, o->words[2], op, op_finished, &w); break;
     }
-    run_until(&w, wait_op, cfg->connect_timeout + 120);
+    if (rc < 0) {
+        char *t = text_safe(err_msg());
+        fprintf(stderr, "virtdeck: %s\n", t);
+        free(t);
+        rc = CLI_FAILED;
+        goto out;
+    }
+    run_until(&w, wait_op, cfg->connect_timeout + 300);
     if (!w.op_done) {
         fprintf(stderr, _("virtdeck: the host did not answer in time; the "
                           "operation may still complete.\n"));
-        return CLI_FAILED;
+        rc = CLI_FAILED;
+        goto out;
     }
     {
         char *t = text_safe(w.op_msg);
@@ -299,7 +570,10 @@ cmd_vm(struct engine *e, const struct config *cfg, const struct cli_opts *o)
         free(t);
     }
     rc = w.op_ok ? CLI_OK : CLI_FAILED;
+out:
     free(w.op_msg);
+    free(password);
+    vm_spec_clear(&spec);
     return rc;
 }
 

@@ -4,6 +4,7 @@
  *   virtdeck [options] --dump [--json]      the inventory tree with stats
  *   virtdeck [options] dc|cluster|host add|remove ...
  *   virtdeck [options] vm OPERATION NAME
+ *   virtdeck [options] vm create|edit|delete NAME [...]
  *   virtdeck [options] events [--since WHEN] [--json]
  *
  * Exit codes: 0 done, 1 the operation failed, 2 usage or configuration
@@ -23,6 +24,11 @@ struct cli_opts {
     const char *config_file;
     const char *db_path;
     const char *dc, *cluster, *description, *since;
+    /* vm create / edit / delete */
+    const char *host, *vcpus, *memory, *disk_size, *disk_format, *pool;
+    const char *disk_volume, *network, *bridge, *boot, *iso, *kernel;
+    const char *initrd, *cmdline, *graphics, *listen, *password_file;
+    bool start, ha, no_ha, delete_disks;
     int nwords;
     char **words;           /* the command words, borrowed from argv */
 };

@@ -1,5 +1,6 @@
 /* domxml.c: domain XML with libxml2 (see domxml.h). */
 #include <config.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -7,6 +8,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 #include "domxml.h"
+#include "vmspec.h"
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/mem.h"
@@ -158,20 +160,429 @@ vm_conf_clear(struct vm_conf *c)
 char *
 domxml_metadata(bool ha)
 {
+    /* virDomainSetMetadata puts the element in the namespace it is given:
+     * the element itself must come without one. */
     xmlDoc *doc = xmlNewDoc((const xmlChar *)"1.0");
     xmlNode *root = xmlNewNode(NULL, (const xmlChar *)"vm");
-    xmlNs *ns = xmlNewNs(root, (const xmlChar *)VD_XMLNS,
-                         (const xmlChar *)VD_XMLNS_PREFIX);
     xmlBuffer *buf = xmlBufferCreate();
     char *out;
 
-    xmlSetNs(root, ns);
     xmlDocSetRootElement(doc, root);
-    xmlNewChild(root, ns, (const xmlChar *)"ha",
+    xmlNewChild(root, NULL, (const xmlChar *)"ha",
                 (const xmlChar *)(ha ? "yes" : "no"));
     xmlNodeDump(buf, doc, root, 0, 0);
     out = xstrdup((const char *)xmlBufferContent(buf));
     xmlBufferFree(buf);
+    xmlFreeDoc(doc);
+    return out;
+}
+
+/* ---- building ---- */
+
+static xmlNode *
+add_text(xmlNode *parent, const char *name, const char *text)
+{
+    /* xmlNewTextChild escapes: a VM called a'<b>& stays one name */
+    return xmlNewTextChild(parent, NULL, (const xmlChar *)name,
+                           (const xmlChar *)text);
+}
+
+static void
+set_prop(xmlNode *n, const char *name, const char *value)
+{
+    xmlSetProp(n, (const xmlChar *)name, (const xmlChar *)value);
+}
+
+static char *
+doc_string(xmlDoc *doc)
+{
+    xmlChar *mem = NULL;
+    int len = 0;
+    char *out;
+
+    xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 1);
+    out = xstrndup((const char *)mem, (size_t)len);
+    xmlFree(mem);
+    return out;
+}
+
+static const char *
+boot_dev_name(int b)
+{
+    switch (b) {
+    case VM_BOOT_CDROM: return "cdrom";
+    case VM_BOOT_NETWORK: return "network";
+    default: return "hd";
+    }
+}
+
+static void
+add_graphics(xmlNode *devices, int gfx, const char *listen,
+             const char *password)
+{
+    xmlNode *g, *l;
+    if (gfx == VM_GFX_NONE)
+        return;
+    g = xmlNewChild(devices, NULL, (const xmlChar *)"graphics", NULL);
+    set_prop(g, "type", gfx == VM_GFX_SPICE ? "spice" : "vnc");
+    set_prop(g, "autoport", "yes");
+    if (listen) {
+        set_prop(g, "listen", listen);
+        l = xmlNewChild(g, NULL, (const xmlChar *)"listen", NULL);
+        set_prop(l, "type", "address");
+        set_prop(l, "address", listen);
+    }
+    if (password && *password)
+        set_prop(g, "passwd", password);
+}
+
+static void
+add_metadata(xmlNode *root, bool ha)
+{
+    xmlNode *md = xmlNewChild(root, NULL, (const xmlChar *)"metadata", NULL);
+    xmlNode *vm = xmlNewChild(md, NULL, (const xmlChar *)"vm", NULL);
+    xmlNs *ns = xmlNewNs(vm, (const xmlChar *)VD_XMLNS,
+                         (const xmlChar *)VD_XMLNS_PREFIX);
+    xmlSetNs(vm, ns);
+    xmlNewTextChild(vm, ns, (const xmlChar *)"ha",
+                    (const xmlChar *)(ha ? "yes" : "no"));
+}
+
+char *
+domxml_build(const struct vm_spec *s, const struct domxml_target *t)
+{
+    xmlDoc *doc = xmlNewDoc((const xmlChar *)"1.0");
+    xmlNode *root = xmlNewNode(NULL, (const xmlChar *)"domain");
+    xmlNode *n, *os, *dev, *d;
+    char buf[64];
+    char *out;
+
+    xmlDocSetRootElement(doc, root);
+    set_prop(root, "type", t->type ? t->type : "kvm");
+    add_text(root, "name", s->name);
+    if (t->uuid)
+        add_text(root, "uuid", t->uuid);
+    add_metadata(root, s->ha);
+    snprintf(buf, sizeof(buf), "%llu", (unsigned long long)s->mem_mib);
+    n = add_text(root, "memory", buf);
+    set_prop(n, "unit", "MiB");
+    n = add_text(root, "currentMemory", buf);
+    set_prop(n, "unit", "MiB");
+    snprintf(buf, sizeof(buf), "%u", s->vcpus);
+    add_text(root, "vcpu", buf);
+
+    os = xmlNewChild(root, NULL, (const xmlChar *)"os", NULL);
+    n = add_text(os, "type", "hvm");
+    if (t->arch)
+        set_prop(n, "arch", t->arch);
+    if (t->machine)
+        set_prop(n, "machine", t->machine);
+    if (t->with_kernel && s->kernel) {
+        add_text(os, "kernel", s->kernel);
+        if (s->initrd)
+            add_text(os, "initrd", s->initrd);
+        if (s->cmdline)
+            add_text(os, "cmdline", s->cmdline);
+    } else {
+        for (unsigned i = 0; i < s->n_boot; i++) {
+            n = xmlNewChild(os, NULL, (const xmlChar *)"boot", NULL);
+            set_prop(n, "dev", boot_dev_name(s->boot[i]));
+        }
+    }
+    n = xmlNewChild(os, NULL, (const xmlChar *)"bios", NULL);
+    set_prop(n, "useserial", "yes");
+    n = xmlNewChild(root, NULL, (const xmlChar *)"features", NULL);
+    xmlNewChild(n, NULL, (const xmlChar *)"acpi", NULL);
+    n = xmlNewChild(root, NULL, (const xmlChar *)"clock", NULL);
+    set_prop(n, "offset", "utc");
+    add_text(root, "on_poweroff", "destroy");
+    add_text(root, "on_reboot", "restart");
+    add_text(root, "on_crash", "destroy");
+
+    dev = xmlNewChild(root, NULL, (const xmlChar *)"devices", NULL);
+    if (t->emulator)
+        add_text(dev, "emulator", t->emulator);
+    if (t->disk_path) {
+        d = xmlNewChild(dev, NULL, (const xmlChar *)"disk", NULL);
+        set_prop(d, "type", "file");
+        set_prop(d, "device", "disk");
+        n = xmlNewChild(d, NULL, (const xmlChar *)"driver", NULL);
+        set_prop(n, "name", "qemu");
+        set_prop(n, "type", t->disk_format ? t->disk_format : "raw");
+        n = xmlNewChild(d, NULL, (const xmlChar *)"source", NULL);
+        set_prop(n, "file", t->disk_path);
+        n = xmlNewChild(d, NULL, (const xmlChar *)"target", NULL);
+        set_prop(n, "dev", "vda");
+        set_prop(n, "bus", "virtio");
+    }
+    d = xmlNewChild(dev, NULL, (const xmlChar *)"disk", NULL);
+    set_prop(d, "type", "file");
+    set_prop(d, "device", "cdrom");
+    n = xmlNewChild(d, NULL, (const xmlChar *)"driver", NULL);
+    set_prop(n, "name", "qemu");
+    set_prop(n, "type", "raw");
+    if (t->iso_path) {
+        n = xmlNewChild(d, NULL, (const xmlChar *)"source", NULL);
+        set_prop(n, "file", t->iso_path);
+    }
+    n = xmlNewChild(d, NULL, (const xmlChar *)"target", NULL);
+    set_prop(n, "dev", "hdc");
+    set_prop(n, "bus", "ide");
+    xmlNewChild(d, NULL, (const xmlChar *)"readonly", NULL);
+
+    if (s->net != VM_NET_NONE && s->net_source) {
+        d = xmlNewChild(dev, NULL, (const xmlChar *)"interface", NULL);
+        set_prop(d, "type", s->net == VM_NET_BRIDGE ? "bridge" : "network");
+        n = xmlNewChild(d, NULL, (const xmlChar *)"source", NULL);
+        set_prop(n, s->net == VM_NET_BRIDGE ? "bridge" : "network", s->net_source);
+        n = xmlNewChild(d, NULL, (const xmlChar *)"model", NULL);
+        set_prop(n, "type", "virtio");
+    }
+    d = xmlNewChild(dev, NULL, (const xmlChar *)"serial", NULL);
+    set_prop(d, "type", "pty");
+    if (t->serial_log) {
+        n = xmlNewChild(d, NULL, (const xmlChar *)"log", NULL);
+        set_prop(n, "file", t->serial_log);
+        set_prop(n, "append", "on");
+    }
+    n = xmlNewChild(d, NULL, (const xmlChar *)"target", NULL);
+    set_prop(n, "port", "0");
+    d = xmlNewChild(dev, NULL, (const xmlChar *)"console", NULL);
+    set_prop(d, "type", "pty");
+    n = xmlNewChild(d, NULL, (const xmlChar *)"target", NULL);
+    set_prop(n, "type", "serial");
+    set_prop(n, "port", "0");
+    add_graphics(dev, s->gfx, s->listen, s->password);
+    n = xmlNewChild(dev, NULL, (const xmlChar *)"memballoon", NULL);
+    set_prop(n, "model", "virtio");
+
+    out = doc_string(doc);
+    xmlFreeDoc(doc);
+    return out;
+}
+
+int
+domxml_caps_guest(const char *caps, char **type, char **arch, char **machine,
+                  char **emulator)
+{
+    xmlDoc *doc = xmlReadMemory(caps, (int)strlen(caps), "caps.xml", NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                XML_PARSE_NOWARNING);
+    xmlNode *root;
+    int best = -1, ret = -1;
+
+    *type = *arch = *machine = *emulator = NULL;
+    if (!doc) {
+        err_set(_("the host's capabilities do not parse"));
+        return -1;
+    }
+    root = xmlDocGetRootElement(doc);
+    for (xmlNode *g = root ? root->children : NULL; g; g = g->next) {
+        xmlNode *a;
+        char *ostype;
+        if (g->type != XML_ELEMENT_NODE || !streq((const char *)g->name, "guest"))
+            continue;
+        ostype = node_text(child(g, "os_type"));
+        a = child(g, "arch");
+        if (streq(ostype, "hvm") && a) {
+            char *aname = node_attr(a, "name");
+            for (xmlNode *dm = a->children; dm; dm = dm->next) {
+                char *dt;
+                int score;
+                if (dm->type != XML_ELEMENT_NODE ||
+                    !streq((const char *)dm->name, "domain"))
+                    continue;
+                dt = node_attr(dm, "type");
+                score = streq(dt, "kvm") ? 3 : streq(dt, "qemu") ? 2 : 1;
+                if (streq(aname, "x86_64"))
+                    score += 10;
+                if (score > best) {
+                    best = score;
+                    free(*type);
+                    free(*arch);
+                    free(*machine);
+                    free(*emulator);
+                    *type = xstrdup(dt);
+                    *arch = xstrdup(aname);
+                    *machine = node_text(child(a, "machine"));
+                    *emulator = node_text(child(dm, "emulator"));
+                    if (!*emulator)
+                        *emulator = node_text(child(a, "emulator"));
+                }
+                free(dt);
+            }
+            free(aname);
+        }
+        free(ostype);
+    }
+    if (best < 0)
+        err_set(_("the host offers no hvm guest"));
+    else
+        ret = 0;
+    xmlFreeDoc(doc);
+    return ret;
+}
+
+static void
+remove_children(xmlNode *parent, const char *name)
+{
+    xmlNode *c = parent ? parent->children : NULL;
+    while (c) {
+        xmlNode *next = c->next;
+        if (c->type == XML_ELEMENT_NODE && streq((const char *)c->name, name)) {
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        }
+        c = next;
+    }
+}
+
+static void
+set_child_text(xmlNode *parent, const char *name, const char *text,
+               const char *unit)
+{
+    xmlNode *n = child(parent, name);
+    if (!n)
+        n = xmlNewChild(parent, NULL, (const xmlChar *)name, NULL);
+    xmlNodeSetContent(n, NULL);
+    xmlNodeAddContent(n, (const xmlChar *)text);
+    if (unit)
+        set_prop(n, "unit", unit);
+    xmlUnsetProp(n, (const xmlChar *)"current");
+}
+
+char *
+domxml_edit(const char *xml, const struct vm_edit *e)
+{
+    xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                XML_PARSE_NOWARNING);
+    xmlNode *root, *dev, *os;
+    char buf[64];
+    char *out;
+
+    if (!doc || !(root = xmlDocGetRootElement(doc)) ||
+        !streq((const char *)root->name, "domain")) {
+        err_set(_("the XML is not a domain definition"));
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    if (e->set_vcpus) {
+        snprintf(buf, sizeof(buf), "%u", e->vcpus);
+        set_child_text(root, "vcpu", buf, NULL);
+    }
+    if (e->set_mem) {
+        snprintf(buf, sizeof(buf), "%llu", (unsigned long long)e->mem_mib);
+        set_child_text(root, "memory", buf, "MiB");
+        set_child_text(root, "currentMemory", buf, "MiB");
+    }
+    os = child(root, "os");
+    if (e->set_boot && os) {
+        xmlNode *prev = child(os, "type");
+        remove_children(os, "boot");
+        remove_children(os, "kernel");
+        remove_children(os, "initrd");
+        remove_children(os, "cmdline");
+        /* <boot> elements follow <type>, in the order given */
+        for (unsigned i = 0; i < e->n_boot; i++) {
+            xmlNode *bt = xmlNewNode(NULL, (const xmlChar *)"boot");
+            set_prop(bt, "dev", boot_dev_name(e->boot[i]));
+            prev = prev ? xmlAddNextSibling(prev, bt) : xmlAddChild(os, bt);
+        }
+    }
+    dev = child(root, "devices");
+    if (e->set_gfx && dev) {
+        char *old_pw = NULL;
+        xmlNode *g = child(dev, "graphics");
+        if (g)
+            old_pw = node_attr(g, "passwd");
+        remove_children(dev, "graphics");
+        add_graphics(dev, e->gfx, e->listen,
+                     e->password ? e->password : old_pw);
+        free(old_pw);
+    }
+    if (e->set_ha) {
+        xmlNode *md = child(root, "metadata");
+        if (md) {
+            for (xmlNode *m = md->children; m;) {
+                xmlNode *next = m->next;
+                if (m->type == XML_ELEMENT_NODE && m->ns &&
+                    streq((const char *)m->ns->href, VD_XMLNS)) {
+                    xmlUnlinkNode(m);
+                    xmlFreeNode(m);
+                }
+                m = next;
+            }
+            xmlNode *vm = xmlNewChild(md, NULL, (const xmlChar *)"vm", NULL);
+            xmlNs *ns = xmlNewNs(vm, (const xmlChar *)VD_XMLNS,
+                                 (const xmlChar *)VD_XMLNS_PREFIX);
+            xmlSetNs(vm, ns);
+            xmlNewTextChild(vm, ns, (const xmlChar *)"ha",
+                            (const xmlChar *)(e->ha ? "yes" : "no"));
+        } else {
+            add_metadata(root, e->ha);
+        }
+    }
+    out = doc_string(doc);
+    xmlFreeDoc(doc);
+    return out;
+}
+
+int
+domxml_disk_paths(const char *xml, char ***paths)
+{
+    xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                XML_PARSE_NOWARNING);
+    xmlNode *root, *dev;
+    size_t n = 0;
+    char **out;
+
+    if (!doc || !(root = xmlDocGetRootElement(doc))) {
+        err_set(_("the XML is not a domain definition"));
+        xmlFreeDoc(doc);
+        return -1;
+    }
+    dev = child(root, "devices");
+    out = xcalloc(1, sizeof(*out));
+    for (xmlNode *d = dev ? dev->children : NULL; d; d = d->next) {
+        char *device, *path;
+        if (d->type != XML_ELEMENT_NODE || !streq((const char *)d->name, "disk"))
+            continue;
+        device = node_attr(d, "device");
+        path = node_attr(child(d, "source"), "file");
+        if (path && (!device || streq(device, "disk"))) {
+            out = xrealloc(out, (n + 2) * sizeof(*out));
+            out[n++] = path;
+            out[n] = NULL;
+        } else {
+            free(path);
+        }
+        free(device);
+    }
+    *paths = out;
+    xmlFreeDoc(doc);
+    return 0;
+}
+
+char *
+domxml_volume(const char *name, uint64_t gib, const char *fmt)
+{
+    xmlDoc *doc = xmlNewDoc((const xmlChar *)"1.0");
+    xmlNode *root = xmlNewNode(NULL, (const xmlChar *)"volume");
+    xmlNode *n, *t;
+    char buf[32];
+    char *out;
+
+    xmlDocSetRootElement(doc, root);
+    add_text(root, "name", name);
+    snprintf(buf, sizeof(buf), "%llu", (unsigned long long)gib);
+    n = add_text(root, "capacity", buf);
+    set_prop(n, "unit", "GiB");
+    t = xmlNewChild(root, NULL, (const xmlChar *)"target", NULL);
+    n = xmlNewChild(t, NULL, (const xmlChar *)"format", NULL);
+    set_prop(n, "type", fmt);
+    out = doc_string(doc);
     xmlFreeDoc(doc);
     return out;
 }

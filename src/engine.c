@@ -14,6 +14,8 @@
 #include "util/log.h"
 #include "util/mem.h"
 #include "valid.h"
+#include "vmspec.h"
+#include "domxml.h"
 
 struct engine {
     const struct config *cfg;
@@ -528,5 +530,229 @@ engine_vm_op(struct engine *e, const char *name, enum vm_op op,
     }
     if (virt_vm_op(e->virt, vm->uuid, op, done, opaque) < 0)
         return engine_refuse(e, vm->name, vm_op_name(op));
+    return 0;
+}
+
+/* ---- VM creation, edit, deletion ---- */
+
+/* Free memory of a host in KiB: what it reports, else its total less the
+ * maximum memory of the VMs that run there. */
+static uint64_t
+host_free_kib(const struct host *h)
+{
+    uint64_t used = 0;
+    if (h->known & STAT_MEM)
+        return h->mem_free_kib;
+    for (size_t i = 0; i < h->vms.len; i++) {
+        struct vm *vm = h->vms.items[i];
+        if (vm->state == VM_RUNNING || vm->state == VM_PAUSED ||
+            vm->state == VM_BLOCKED)
+            used += vm->mem_max_kib;
+    }
+    return h->mem_total_kib > used ? h->mem_total_kib - used : 0;
+}
+
+static unsigned
+host_running(const struct host *h)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < h->vms.len; i++) {
+        struct vm *vm = h->vms.items[i];
+        if (vm->state == VM_RUNNING || vm->state == VM_BLOCKED)
+            n++;
+    }
+    return n;
+}
+
+struct host *
+engine_pick_host(struct engine *e, const char *cluster, uint64_t mem_mib,
+                 unsigned vcpus)
+{
+    struct cluster *c = model_cluster_by_name(e->m, cluster);
+    struct host *best = NULL;
+    unsigned up = 0;
+
+    if (!c) {
+        err_set(_("There is no cluster named '%s'."), cluster);
+        return NULL;
+    }
+    for (size_t i = 0; i < e->m->hosts.len; i++) {
+        struct host *h = e->m->hosts.items[i];
+        if (h->cluster_id != c->id || h->state != HOST_UP)
+            continue;
+        up++;
+        if (host_free_kib(h) < mem_mib * 1024 || (h->cpus && vcpus > h->cpus))
+            continue;
+        /* least loaded: lowest CPU when known, else fewest running VMs,
+         * then most free memory */
+        if (!best) {
+            best = h;
+        } else if ((h->known & STAT_RATES) && (best->known & STAT_RATES) &&
+                   h->cpu_pct != best->cpu_pct) {
+            if (h->cpu_pct < best->cpu_pct)
+                best = h;
+        } else if (host_running(h) != host_running(best)) {
+            if (host_running(h) < host_running(best))
+                best = h;
+        } else if (host_free_kib(h) > host_free_kib(best)) {
+            best = h;
+        }
+    }
+    if (!best) {
+        if (!up)
+            err_set(_("No host of cluster '%s' is Up: activate or add one."),
+                    cluster);
+        else
+            err_set(_("No Up host of cluster '%s' has %llu MiB of memory and "
+                      "%u vCPUs free: choose less, or free a host."), cluster,
+                    (unsigned long long)mem_mib, vcpus);
+    }
+    return best;
+}
+
+/* A VM of that name on any host of the data center. */
+static bool
+vm_name_taken(struct engine *e, int64_t dc_id, const char *name)
+{
+    for (size_t i = 0; i < e->m->hosts.len; i++) {
+        struct host *h = e->m->hosts.items[i];
+        struct cluster *c = model_cluster_by_id(e->m, h->cluster_id);
+        if (!c || c->dc_id != dc_id)
+            continue;
+        for (size_t j = 0; j < h->vms.len; j++) {
+            if (streq(((struct vm *)h->vms.items[j])->name, name))
+                return true;
+        }
+    }
+    return false;
+}
+
+int
+engine_vm_create(struct engine *e, const struct vm_spec *spec,
+                 virt_done_fn done, void *opaque)
+{
+    const char *obj = spec->name ? spec->name : "";
+    struct cluster *c;
+    struct host *h;
+
+    if (vm_spec_check(spec) < 0)
+        return engine_refuse(e, obj, "vm-create");
+    c = model_cluster_by_name(e->m, spec->cluster);
+    if (!c) {
+        err_set(_("There is no cluster named '%s'."), spec->cluster);
+        return engine_refuse(e, obj, "vm-create");
+    }
+    if (vm_name_taken(e, c->dc_id, spec->name)) {
+        struct dc *dc = model_dc_by_id(e->m, c->dc_id);
+        err_set(_("Data center '%s' already has a VM named '%s': choose "
+                  "another name."), dc ? dc->name : "?", spec->name);
+        return engine_refuse(e, obj, "vm-create");
+    }
+    if (spec->host) {
+        h = model_host_by_name(e->m, spec->host);
+        if (!h || h->cluster_id != c->id) {
+            err_set(_("Cluster '%s' has no host named '%s'."), spec->cluster,
+                    spec->host);
+            return engine_refuse(e, obj, "vm-create");
+        }
+        if (h->state != HOST_UP) {
+            err_set(_("Host '%s' is %s: choose an Up host."), h->name,
+                    host_state_label(h->state));
+            return engine_refuse(e, obj, "vm-create");
+        }
+        if (h->cpus && spec->vcpus > h->cpus) {
+            err_set(_("Host '%s' has %u CPUs: give the VM at most that many "
+                      "vCPUs."), h->name, h->cpus);
+            return engine_refuse(e, obj, "vm-create");
+        }
+        if (h->mem_total_kib && spec->mem_mib * 1024 > h->mem_total_kib) {
+            err_set(_("Host '%s' has %llu MiB of memory: give the VM less."),
+                    h->name, (unsigned long long)(h->mem_total_kib / 1024));
+            return engine_refuse(e, obj, "vm-create");
+        }
+        if (spec->mem_mib * 1024 > host_free_kib(h)) {
+            err_set(_("Host '%s' has only %llu MiB of memory free: give the VM "
+                      "less, or choose another host."), h->name,
+                    (unsigned long long)(host_free_kib(h) / 1024));
+            return engine_refuse(e, obj, "vm-create");
+        }
+    } else {
+        h = engine_pick_host(e, spec->cluster, spec->mem_mib, spec->vcpus);
+        if (!h)
+            return engine_refuse(e, obj, "vm-create");
+    }
+    if (!e->virt || virt_vm_create(e->virt, h->id, h->name, spec, done,
+                                   opaque) < 0)
+        return engine_refuse(e, obj, "vm-create");
+    return 0;
+}
+
+static struct vm *
+engine_find_vm(struct engine *e, const char *name, const char *action)
+{
+    bool ambiguous = false;
+    struct vm *vm = model_vm_by_uuid(e->m, name);
+
+    if (!vm)
+        vm = model_vm_by_name(e->m, name, &ambiguous);
+    if (!vm) {
+        err_set(_("There is no VM named '%s' on any connected host."), name);
+        engine_refuse(e, name, action);
+        return NULL;
+    }
+    if (ambiguous) {
+        err_set(_("More than one host has a VM named '%s': give its UUID."),
+                name);
+        engine_refuse(e, name, action);
+        return NULL;
+    }
+    return vm;
+}
+
+int
+engine_vm_edit(struct engine *e, const char *name, const struct vm_edit *ed,
+               virt_done_fn done, void *opaque)
+{
+    struct vm *vm = engine_find_vm(e, name, "vm-edit");
+    struct host *h;
+
+    if (!vm)
+        return -1;
+    h = model_host_by_id(e->m, vm->host_id);
+    if (ed->set_vcpus && (ed->vcpus < 1 || (h && h->cpus && ed->vcpus > h->cpus))) {
+        err_set(_("Give 1 to %u vCPUs."), h && h->cpus ? h->cpus : 512);
+        return engine_refuse(e, vm->name, "vm-edit");
+    }
+    if (ed->set_mem && (ed->mem_mib < 16 ||
+                        (h && h->mem_total_kib &&
+                         ed->mem_mib * 1024 > h->mem_total_kib))) {
+        err_set(_("Give 16 MiB up to the host's %llu MiB of memory."),
+                h ? (unsigned long long)(h->mem_total_kib / 1024) : 0ULL);
+        return engine_refuse(e, vm->name, "vm-edit");
+    }
+    if (!h || !e->virt || virt_vm_edit(e->virt, h->id, vm->uuid, vm->name, ed,
+                                      done, opaque) < 0)
+        return engine_refuse(e, vm->name, "vm-edit");
+    return 0;
+}
+
+int
+engine_vm_delete(struct engine *e, const char *name, bool delete_disks,
+                 virt_done_fn done, void *opaque)
+{
+    struct vm *vm = engine_find_vm(e, name, "vm-delete");
+    struct host *h;
+
+    if (!vm)
+        return -1;
+    if (vm->state != VM_SHUTOFF && vm->state != VM_CRASHED) {
+        err_set(_("VM '%s' is %s: power it off before deleting it."), vm->name,
+                vm_state_label(vm->state));
+        return engine_refuse(e, vm->name, "vm-delete");
+    }
+    h = model_host_by_id(e->m, vm->host_id);
+    if (!h || !e->virt || virt_vm_delete(e->virt, h->id, vm->uuid, vm->name,
+                                        delete_disks, done, opaque) < 0)
+        return engine_refuse(e, vm->name, "vm-delete");
     return 0;
 }

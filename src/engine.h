@@ -71,6 +71,24 @@ int engine_host_remove(struct engine *e, const char *name);
 int engine_vm_op(struct engine *e, const char *vm, enum vm_op op,
                  virt_done_fn done, void *opaque);
 
+struct vm_spec;
+struct vm_edit;
+
+/* Create a VM: checks everything before anything is made (name safe and
+ * unique in the data center, cluster, host Up with enough vCPUs and
+ * memory, sizes), picks the least-loaded Up host of the cluster with
+ * room when spec->host is NULL, then runs the backend job.  0 when
+ * queued, -1 (err_set, audited) otherwise. */
+int engine_vm_create(struct engine *e, const struct vm_spec *spec,
+                     virt_done_fn done, void *opaque);
+/* The host engine_vm_create would choose, or NULL (err_set). */
+struct host *engine_pick_host(struct engine *e, const char *cluster,
+                              uint64_t mem_mib, unsigned vcpus);
+int engine_vm_edit(struct engine *e, const char *vm, const struct vm_edit *ed,
+                   virt_done_fn done, void *opaque);
+int engine_vm_delete(struct engine *e, const char *vm, bool delete_disks,
+                     virt_done_fn done, void *opaque);
+
 /* Record an audit entry (store and model).  ok: 1, 0 failed, -1 info. */
 void engine_audit(struct engine *e, const char *object, const char *action,
                   int ok, const char *message);

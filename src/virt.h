@@ -75,6 +75,25 @@ unsigned virt_refresh_count(const struct virt *v, int64_t host_id);
 int virt_vm_op(struct virt *v, const char *uuid, enum vm_op op,
                virt_done_fn done, void *opaque);
 
+struct vm_spec;
+struct vm_edit;
+
+/* Create a VM on the host per spec (checked by the caller) in a job; on
+ * failure everything the job made is removed.  The spec is copied.
+ * Returns 0 when queued, -1 (err_set) when the host is not connected. */
+int virt_vm_create(struct virt *v, int64_t host_id, const char *host_name,
+                   const struct vm_spec *spec, virt_done_fn done,
+                   void *opaque);
+/* Change a VM's CPU, memory, boot order or console (only when it is off)
+ * or its HA flag (any time). */
+int virt_vm_edit(struct virt *v, int64_t host_id, const char *uuid,
+                 const char *vm_name, const struct vm_edit *e,
+                 virt_done_fn done, void *opaque);
+/* Undefine a VM that is off, and with delete_disks its disk volumes. */
+int virt_vm_delete(struct virt *v, int64_t host_id, const char *uuid,
+                   const char *vm_name, bool delete_disks, virt_done_fn done,
+                   void *opaque);
+
 /* Connects, refreshes and operations in flight. */
 unsigned virt_busy(const struct virt *v);
 /* True when no host is Connecting and no connect job runs. */

@@ -17,6 +17,8 @@
 #include "src/util/err.h"
 #include "src/util/mem.h"
 #include "src/virt.h"
+#include "src/vmspec.h"
+#include "src/domxml.h"
 #include "tests/tap.h"
 
 static struct model *m;
@@ -288,6 +290,154 @@ test_bad_hosts(void)
     free(uri);
 }
 
+static int
+vol_count(virConnectPtr c)
+{
+    virStoragePoolPtr p = virStoragePoolLookupByName(c, "default-pool");
+    int n;
+    virStoragePoolRefresh(p, 0);
+    n = virStoragePoolNumOfVolumes(p);
+    virStoragePoolFree(p);
+    return n;
+}
+
+static int
+engine_op_wait(struct engine *e, int rc)
+{
+    if (rc < 0)
+        return -1;
+    wait_for(op_finished, NULL, 10);
+    return op_ok;
+}
+
+static void
+test_vm_lifecycle(struct engine *e)
+{
+    virConnectPtr side = virConnectOpen("test:///default");
+    struct vm_spec s;
+    struct vm_edit ed;
+    struct vm_wait w = { "vd-new", VM_RUNNING };
+    struct vm *vm;
+    int vols;
+    char *xml;
+
+    m = engine_model(e);
+    v = engine_virt(e);
+    /* the test driver's node has 3 GiB, all taken by 'test': stop it */
+    op_ok = -2;
+    is_int(engine_op_wait(e, engine_vm_op(e, "test", VM_OP_DESTROY, on_op, NULL)),
+           1, "the default VM is powered off to make room");
+    vols = vol_count(side);
+
+    vm_spec_init(&s);
+    s.name = xstrdup("vd-new");
+    s.cluster = xstrdup("c1");
+    s.mem_mib = 512;
+    s.vcpus = 2;
+    s.pool = xstrdup("default-pool");
+    s.disk_gib = 1;
+    s.net = VM_NET_NETWORK;
+    s.net_source = xstrdup("default");
+    s.start = true;
+    s.ha = true;
+    op_ok = -2;
+    is_int(engine_op_wait(e, engine_vm_create(e, &s, on_op, NULL)), 1,
+           "VM created and started: %s", op_msg);
+    ok(wait_for(vm_in_state, &w, 5), "it runs");
+    wait_for(idle, NULL, 5);
+    vm = model_vm_by_name(m, "vd-new", NULL);
+    ok(vm && vm->ha && vm->vcpus == 2 && vm->mem_max_kib == 512 * 1024,
+       "HA flag, vCPUs and memory as asked");
+    is_int(vol_count(side), vols + 1, "its disk volume was created");
+    {
+        virDomainPtr d = virDomainLookupByName(side, "vd-new");
+        xml = d ? virDomainGetXMLDesc(d, 0) : NULL;
+        ok(xml && strstr(xml, "vd-new-disk0.qcow2") != NULL &&
+           strstr(xml, "<source network='default'") != NULL,
+           "the domain has its new disk and its network");
+        ok(xml && strstr(xml, VD_XMLNS) != NULL, "and virtdeck's metadata");
+        free(xml);
+        if (d)
+            virDomainFree(d);
+    }
+
+    /* refused before anything is made */
+    op_ok = -2;
+    ok(engine_vm_create(e, &s, on_op, NULL) < 0, "the same name again is refused");
+    ok(strstr(err_msg(), "already has a VM named 'vd-new'") != NULL, "%s",
+       err_msg());
+    free(s.name);
+    s.name = xstrdup("a'<b>&");
+    ok(engine_vm_create(e, &s, on_op, NULL) < 0, "a hostile name is refused");
+    free(s.name);
+    s.name = xstrdup("vd-big");
+    s.mem_mib = 64 * 1024;
+    ok(engine_vm_create(e, &s, on_op, NULL) < 0, "more memory than the host has");
+    s.mem_mib = 256;
+    s.vcpus = 64;
+    ok(engine_vm_create(e, &s, on_op, NULL) < 0, "more vCPUs than the host has");
+    s.vcpus = 1;
+
+    /* fails half-way: the disk is made, the ISO is missing */
+    free(s.name);
+    s.name = xstrdup("vd-half");
+    s.iso = xstrdup("default-pool/missing.iso");
+    op_ok = -2;
+    is_int(engine_op_wait(e, engine_vm_create(e, &s, on_op, NULL)), 0,
+           "a missing ISO fails the creation: %s", op_msg);
+    ok(strstr(op_msg, "Nothing was left behind") != NULL, "the message says so");
+    is_int(vol_count(side), vols + 1, "the disk made before the failure is gone");
+    {
+        virDomainPtr d = virDomainLookupByName(side, "vd-half");
+        ok(d == NULL, "no domain is left defined");
+        if (d)
+            virDomainFree(d);
+    }
+    vm_spec_clear(&s);
+
+    /* edit: refused while running, done when off */
+    memset(&ed, 0, sizeof(ed));
+    ed.set_vcpus = true;
+    ed.vcpus = 3;
+    op_ok = -2;
+    is_int(engine_op_wait(e, engine_vm_edit(e, "vd-new", &ed, on_op, NULL)), 0,
+           "editing vCPUs of a running VM is refused");
+    ok(strstr(op_msg, "power it off") != NULL, "%s", op_msg);
+    op_ok = -2;
+    is_int(engine_op_wait(e, engine_vm_op(e, "vd-new", VM_OP_DESTROY, on_op, NULL)),
+           1, "powered off");
+    w.st = VM_SHUTOFF;
+    wait_for(vm_in_state, &w, 5);
+    op_ok = -2;
+    is_int(engine_op_wait(e, engine_vm_edit(e, "vd-new", &ed, on_op, NULL)), 1,
+           "vCPUs changed while off");
+    wait_for(idle, NULL, 5);
+    {
+        virDomainPtr d = virDomainLookupByName(side, "vd-new");
+        xml = d ? virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE) : NULL;
+        ok(xml && strstr(xml, ">3</vcpu>") != NULL, "the definition has 3 vCPUs");
+        free(xml);
+        if (d)
+            virDomainFree(d);
+    }
+    memset(&ed, 0, sizeof(ed));
+    ed.set_ha = true;
+    ed.ha = false;
+    op_ok = -2;
+    is_int(engine_op_wait(e, engine_vm_edit(e, "vd-new", &ed, on_op, NULL)), 1,
+           "HA flag cleared: %s", op_msg);
+
+    /* delete with its disk */
+    op_ok = -2;
+    is_int(engine_op_wait(e, engine_vm_delete(e, "vd-new", true, on_op, NULL)), 1,
+           "deleted with its disks: %s", op_msg);
+    is_int(vol_count(side), vols, "the disk volume is gone");
+    ok(wait_for(vm_absent, "vd-new", 5), "the VM left the model");
+    ok(engine_vm_delete(e, "no-such-vm", false, on_op, NULL) < 0,
+       "deleting an unknown VM is refused");
+    virConnectClose(side);
+}
+
 static void
 test_engine(void)
 {
@@ -319,6 +469,7 @@ test_engine(void)
     ok(engine_host_remove(e, "h1") < 0, "removing a host that runs VMs is refused");
     ok(strstr(err_msg(), "runs") != NULL, "with the reason: %s", err_msg());
     ok(engine_cluster_remove(e, "c1") < 0, "a cluster with hosts is not removed");
+    test_vm_lifecycle(e);
     ok(em->audit.len >= 6, "every change and refusal is audited (%zu)",
        em->audit.len);
     engine_free(&e);
