@@ -25,6 +25,10 @@
 #include "util/text.h"
 #include "domxml.h"
 #include "vmspec.h"
+#include "console.h"
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
 
 enum {
     OPT_DUMP = 256, OPT_JSON, OPT_DEMO, OPT_DB, OPT_VERSION, OPT_DC,
@@ -32,7 +36,7 @@ enum {
     OPT_HOST, OPT_VCPUS, OPT_MEMORY, OPT_DISK_SIZE, OPT_DISK_FORMAT, OPT_POOL,
     OPT_DISK_VOLUME, OPT_NETWORK, OPT_BRIDGE, OPT_BOOT, OPT_ISO, OPT_KERNEL,
     OPT_INITRD, OPT_CMDLINE, OPT_GRAPHICS, OPT_LISTEN, OPT_PASSWORD_FILE,
-    OPT_START, OPT_HA, OPT_NO_HA, OPT_DELETE_DISKS,
+    OPT_START, OPT_HA, OPT_NO_HA, OPT_DELETE_DISKS, OPT_FORCE,
 };
 
 static const struct option long_opts[] = {
@@ -70,6 +74,7 @@ static const struct option long_opts[] = {
     { "ha", no_argument, NULL, OPT_HA },
     { "no-ha", no_argument, NULL, OPT_NO_HA },
     { "delete-disks", no_argument, NULL, OPT_DELETE_DISKS },
+    { "force", no_argument, NULL, OPT_FORCE },
     { NULL, 0, NULL, 0 },
 };
 
@@ -103,6 +108,7 @@ cli_usage(FILE *out)
                    "     [--graphics G --listen A --password-file F] [--ha|--no-ha]\n"
                    "                                        change a VM (off, but --ha)\n"
                    "  vm delete NAME [--delete-disks]       delete a VM that is off\n"
+                   "  vm console NAME [--force]             serial console (Ctrl-] leaves)\n"
                    "  events [--since WHEN] [--json]        list the audit log\n"
                    "\n"
                    "Options:\n"
@@ -164,6 +170,7 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
         case OPT_HA: o->ha = true; break;
         case OPT_NO_HA: o->no_ha = true; break;
         case OPT_DELETE_DISKS: o->delete_disks = true; break;
+        case OPT_FORCE: o->force = true; break;
         case ':':
             fprintf(stderr, _("virtdeck: option '%s' needs a value; see "
                               "'virtdeck --help'.\n"), argv[optind - 1]);
@@ -515,6 +522,9 @@ edit_from_opts(const struct cli_opts *o, struct vm_edit *ed, char **password)
     return CLI_OK;
 }
 
+static int cmd_console(struct engine *e, const struct config *cfg,
+                       const struct cli_opts *o);
+
 static int
 cmd_vm(struct engine *e, const struct config *cfg, const struct cli_opts *o)
 {
@@ -527,6 +537,14 @@ cmd_vm(struct engine *e, const struct config *cfg, const struct cli_opts *o)
     int rc, kind;
 
     /* 0: lifecycle, 1: create, 2: edit, 3: delete */
+    if (streq(verb, "console")) {
+        if (o->nwords != 3) {
+            fprintf(stderr, _("virtdeck: usage: virtdeck %s\n"),
+                    "vm console NAME [--force]");
+            return CLI_USAGE;
+        }
+        return cmd_console(e, cfg, o);
+    }
     kind = streq(verb, "create") ? 1 : streq(verb, "edit") ? 2
            : streq(verb, "delete") ? 3 : 0;
     if (o->nwords != 3 || (kind == 0 && (vm_op_parse(verb, &op) < 0 ||
@@ -575,6 +593,142 @@ out:
     free(password);
     vm_spec_clear(&spec);
     return rc;
+}
+
+/* ---- vm console ---- */
+
+struct con_ctx {
+    struct console *con;
+    bool done;
+    int rc;
+    bool raw;
+    struct termios saved;
+    int stdin_watch;
+};
+
+static void
+con_data(void *opaque, const char *buf, size_t len)
+{
+    while (len) {
+        ssize_t n = write(STDOUT_FILENO, buf, len);
+        if (n <= 0)
+            break;
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
+static void
+con_event(void *opaque, enum console_event ev, const char *message)
+{
+    struct con_ctx *c = opaque;
+    char *t = text_safe(message ? message : "");
+
+    switch (ev) {
+    case CONSOLE_OPENED:
+        fprintf(stderr, _("Connected to the serial console; Ctrl-] leaves.\r\n"));
+        break;
+    case CONSOLE_BUSY:
+        fprintf(stderr, _("virtdeck: another session holds this console; run "
+                          "again with --force to take it over.\n"));
+        c->rc = CLI_FAILED;
+        c->done = true;
+        break;
+    case CONSOLE_FAILED:
+        fprintf(stderr, _("virtdeck: cannot open the console: %s\n"), t);
+        c->rc = CLI_FAILED;
+        c->done = true;
+        break;
+    case CONSOLE_CLOSED:
+        fprintf(stderr, _("\r\nvirtdeck: %s\r\n"), t);
+        c->done = true;
+        break;
+    }
+    free(t);
+}
+
+static void
+con_stdin(int fd, int events, void *opaque)
+{
+    struct con_ctx *c = opaque;
+    char buf[1024];
+    ssize_t n = read(fd, buf, sizeof(buf));
+
+    if (n <= 0) {
+        /* end of input: keep showing output until the console closes or
+         * a signal ends us */
+        loop_remove_fd(c->stdin_watch);
+        c->stdin_watch = -1;
+        return;
+    }
+    for (ssize_t i = 0; i < n; i++) {
+        if (buf[i] == 0x1d) {           /* Ctrl-] */
+            console_send(c->con, buf, (size_t)i);
+            c->done = true;
+            return;
+        }
+    }
+    console_send(c->con, buf, (size_t)n);
+}
+
+static void
+con_signal(int signo, void *opaque)
+{
+    ((struct con_ctx *)opaque)->done = true;
+}
+
+static int
+con_finished(void *opaque)
+{
+    return ((struct con_ctx *)opaque)->done;
+}
+
+static int
+cmd_console(struct engine *e, const struct config *cfg, const struct cli_opts *o)
+{
+    struct wait_ctx w = { .e = e };
+    struct con_ctx c = { .rc = CLI_OK, .stdin_watch = -1 };
+    struct model *m = engine_model(e);
+    bool ambiguous = false;
+    struct vm *vm;
+
+    engine_start(e);
+    run_until(&w, wait_settled, cfg->connect_timeout + 5);
+    vm = model_vm_by_uuid(m, o->words[2]);
+    if (!vm)
+        vm = model_vm_by_name(m, o->words[2], &ambiguous);
+    if (!vm || ambiguous) {
+        char *t = text_safe(o->words[2]);
+        fprintf(stderr, ambiguous ? _("virtdeck: more than one host has a VM "
+                                      "named '%s': give its UUID.\n")
+                                  : _("virtdeck: there is no VM named '%s' on "
+                                      "any connected host.\n"), t);
+        free(t);
+        return CLI_FAILED;
+    }
+    c.con = console_open(engine_virt(e), vm->uuid, o->force, con_data,
+                         con_event, &c);
+    if (!c.con) {
+        fprintf(stderr, "virtdeck: %s\n", err_msg());
+        return CLI_FAILED;
+    }
+    loop_add_signal(SIGTERM, con_signal, &c);
+    loop_add_signal(SIGINT, con_signal, &c);
+    loop_add_signal(SIGHUP, con_signal, &c);
+    if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &c.saved) == 0) {
+        struct termios raw = c.saved;
+        cfmakeraw(&raw);
+        if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0)
+            c.raw = true;
+    }
+    c.stdin_watch = loop_add_fd(STDIN_FILENO, LOOP_READ, con_stdin, &c);
+    loop_run(con_finished, &c);
+    if (c.stdin_watch >= 0)
+        loop_remove_fd(c.stdin_watch);
+    if (c.raw)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &c.saved);
+    console_close(&c.con);
+    return c.rc;
 }
 
 static int

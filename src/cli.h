@@ -28,7 +28,7 @@ struct cli_opts {
     const char *host, *vcpus, *memory, *disk_size, *disk_format, *pool;
     const char *disk_volume, *network, *bridge, *boot, *iso, *kernel;
     const char *initrd, *cmdline, *graphics, *listen, *password_file;
-    bool start, ha, no_ha, delete_disks;
+    bool start, ha, no_ha, delete_disks, force;
     int nwords;
     char **words;           /* the command words, borrowed from argv */
 };

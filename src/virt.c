@@ -1368,6 +1368,17 @@ vconn_host_id(struct vconn *vc)
     return vc->host_id;
 }
 
+int64_t
+virt_vm_host(struct virt *v, const char *uuid)
+{
+    struct vm *vm = model_vm_by_uuid(v->m, uuid);
+    if (!vm) {
+        err_set(_("There is no VM with UUID %s."), uuid);
+        return -1;
+    }
+    return vm->host_id;
+}
+
 void
 virt_tell(struct virt *v, const char *object, const char *action, int ok,
           const char *message)
