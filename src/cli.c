@@ -626,7 +626,9 @@ con_event(void *opaque, enum console_event ev, const char *message)
 
     switch (ev) {
     case CONSOLE_OPENED:
-        fprintf(stderr, _("Connected to the serial console; Ctrl-] leaves.\r\n"));
+        /* the terminal is raw: end lines with \r\n ourselves */
+        fprintf(stderr, "%s\r\n", _("Connected to the serial console; "
+                                     "Ctrl-] leaves."));
         break;
     case CONSOLE_BUSY:
         fprintf(stderr, _("virtdeck: another session holds this console; run "
@@ -640,7 +642,7 @@ con_event(void *opaque, enum console_event ev, const char *message)
         c->done = true;
         break;
     case CONSOLE_CLOSED:
-        fprintf(stderr, _("\r\nvirtdeck: %s\r\n"), t);
+        fprintf(stderr, "\r\nvirtdeck: %s\r\n", t);
         c->done = true;
         break;
     }

@@ -1,10 +1,12 @@
 /* main.c: virtdeck's entry point.  Sets up the locale and gettext, then
  * hands over to the CLI, which opens the console when no command is
- * given. */
+ * given.  VIRTDECK_LOCALEDIR overrides where the message catalogues are
+ * looked up (tests run before anything is installed). */
 #include <config.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "src/cli.h"
 #include "src/util/i18n.h"
@@ -19,7 +21,11 @@ main(int argc, char **argv)
     if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
         setlocale(LC_CTYPE, "C.UTF-8");
 #ifdef ENABLE_NLS
-    bindtextdomain(PACKAGE, LOCALEDIR);
+    {
+        /* tests run from the build tree with a catalogue of their own */
+        const char *dir = getenv("VIRTDECK_LOCALEDIR");
+        bindtextdomain(PACKAGE, dir && *dir ? dir : LOCALEDIR);
+    }
     bind_textdomain_codeset(PACKAGE, "UTF-8");
     textdomain(PACKAGE);
 #endif

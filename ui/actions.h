@@ -1,0 +1,108 @@
+/* actions.h: what a key can do.
+ *
+ * Every command of the console is an action with a configuration name, its
+ * default keys and a translatable help line.  Keys map to actions through
+ * the bindings built here from that table and the `keys` section of the
+ * configuration; the help screen, the function bar and the command line
+ * are all generated from the same table, so they cannot disagree with what
+ * the keys do.  This module knows nothing of screens. */
+#ifndef VD_UI_ACTIONS_H
+#define VD_UI_ACTIONS_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config;
+struct strbuf;
+
+enum action {
+    ACT_NONE = 0,
+    /* moving */
+    ACT_UP,
+    ACT_DOWN,
+    ACT_LEFT,
+    ACT_RIGHT,
+    ACT_PAGE_UP,
+    ACT_PAGE_DOWN,
+    ACT_HOME,
+    ACT_END,
+    ACT_FOCUS_NEXT,
+    ACT_FOCUS_PREV,
+    ACT_OPEN,
+    /* the list */
+    ACT_FILTER,
+    ACT_SORT,
+    ACT_SORT_REVERSE,
+    ACT_VIEW,
+    ACT_MARK,
+    ACT_MARK_CLEAR,
+    /* VMs */
+    ACT_VM_START,
+    ACT_VM_SHUTDOWN,
+    ACT_VM_POWEROFF,
+    ACT_VM_REBOOT,
+    ACT_VM_PAUSE,
+    ACT_VM_RESUME,
+    ACT_VM_DELETE,
+    /* inventory */
+    ACT_ADD,
+    ACT_EDIT,
+    ACT_REMOVE,
+    ACT_DC_ADD,
+    ACT_DC_EDIT,
+    ACT_DC_REMOVE,
+    ACT_CLUSTER_ADD,
+    ACT_CLUSTER_EDIT,
+    ACT_CLUSTER_REMOVE,
+    ACT_HOST_ADD,
+    ACT_HOST_EDIT,
+    ACT_HOST_REMOVE,
+    /* the console */
+    ACT_HELP,
+    ACT_COMMAND,
+    ACT_REDRAW,
+    ACT_QUIT,
+    ACT__COUNT
+};
+
+struct action_info {
+    const char *name;       /* configuration and command-line name */
+    const char *keys;       /* default keys, separated by spaces */
+    const char *label;      /* function bar label (N_), NULL: not shown */
+    const char *help;       /* one line for the help screen (N_) */
+};
+
+/* Keys as the dispatcher sees them: a character (its code point), or an
+ * ncurses KEY_* code with KEY_FN set. */
+#define UI_KEY_FN (1 << 24)
+#define UI_KEY_ESC 27
+#define UI_KEY_ENTER 13
+#define UI_KEY_TAB 9
+
+const struct action_info *action_info(enum action a);
+/* The action called NAME ('_' and '-' alike), or ACT_NONE. */
+enum action action_by_name(const char *name);
+
+/* Parse a key name ("q", "F5", "C-x", "PgDn", "Space", "한") into *key.
+ * Returns 0 or -1 when the name means no key. */
+int key_parse(const char *name, int *key);
+/* The display name of KEY ("F5", "C-x", "q") in buf. */
+void key_label(int key, char *buf, size_t len);
+/* Map a raw key from wget_wch() (is_fn: it returned KEY_CODE_YES) to the
+ * form the tables use: Enter, Backspace and friends normalised. */
+int key_from_curses(int is_fn, unsigned code);
+
+/* Build the bindings: the table's defaults, replaced action by action by
+ * the configuration's.  Returns 0, or -1 with err_set() naming the file
+ * and line of an unknown action or key. */
+int actions_bind(const struct config *cfg);
+void actions_unbind(void);
+/* The action bound to KEY, or ACT_NONE. */
+enum action actions_lookup(int key);
+/* The keys bound to A, joined by ", " into out ("" when none). */
+void actions_keys(enum action a, struct strbuf *out);
+/* The first function key bound to A (its number 1..12), or 0. */
+int actions_fkey(enum action a);
+/* The first key bound to A, or 0. */
+int actions_first_key(enum action a);
+
+#endif

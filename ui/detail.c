@@ -1,0 +1,475 @@
+/* detail.c: the detail pane (see detail.h).
+ *
+ * Paints from the model only.  Lines are numbered as if the pane were
+ * unbounded and only those inside the scrolled window are drawn.  What the
+ * engine does not report is shown as "-". */
+#include <config.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "ui/actions.h"
+#include "ui/colors.h"
+#include "ui/detail.h"
+#include "ui/draw.h"
+#include "src/engine.h"
+#include "src/model.h"
+#include "src/util/i18n.h"
+#include "src/util/mem.h"
+#include "src/util/strbuf.h"
+#include "src/util/text.h"
+
+static struct {
+    int offset;             /* first line shown */
+    int lines;              /* lines the last paint had */
+    int rows;               /* lines that fit */
+    struct node shown;      /* the object of the last paint */
+} D;
+
+struct dl {
+    WINDOW *w;
+    int line;               /* next virtual line */
+    int cols;
+    int label_w;
+};
+
+/* The window row of the next line, or -1 when it is scrolled away. */
+static int
+dl_next(struct dl *d)
+{
+    int y = d->line++ - D.offset + 1;
+    return y >= 1 && y <= D.rows ? y : -1;
+}
+
+static void
+dl_line(struct dl *d, const char *label, const char *value, attr_t attr)
+{
+    int y = dl_next(d);
+    if (y < 0)
+        return;
+    draw_text(d->w, y, 0, "", 1, true, A_NORMAL);
+    draw_text(d->w, y, 1, label, d->label_w, true, A_BOLD);
+    draw_text(d->w, y, 1 + d->label_w, value, d->cols - 1 - d->label_w, true,
+              attr);
+}
+
+static void
+dl_linef(struct dl *d, const char *label, attr_t attr, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+dl_linef(struct dl *d, const char *label, attr_t attr, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = xvasprintf(fmt, ap);
+    va_end(ap);
+    dl_line(d, label, s, attr);
+    free(s);
+}
+
+static int
+label_width(const char *const *labels, size_t n)
+{
+    int w = 8;
+    for (size_t i = 0; i < n; i++) {
+        int lw = text_width(_(labels[i]));
+        if (lw > w)
+            w = lw;
+    }
+    return w + 2;
+}
+
+/* The labels of each kind of object, to size the label column by what
+ * is shown (translations differ in length). */
+static const char *const host_labels[] = {
+    N_("Host"), N_("State"), N_("Reason"), N_("URI"), N_("CPU"),
+    N_("Memory"), N_("History"), N_("CPUs"), N_("VMs"), N_("Cluster"),
+};
+static const char *const vm_labels[] = {
+    N_("VM"), N_("State"), N_("Host"), N_("UUID"), N_("vCPUs"),
+    N_("Memory"), N_("CPU"), N_("Disk r/w"), N_("Net rx/tx"),
+    N_("Console"), N_("OS type"), N_("HA"), N_("Devices"),
+};
+static const char *const group_labels[] = {
+    N_("Data center"), N_("Description"), N_("Clusters"), N_("Hosts"),
+    N_("VMs"), N_("Storage"), N_("Cluster"),
+};
+static const char *const sd_labels[] = {
+    N_("Storage"), N_("Role"), N_("Type"), N_("Address"), N_("Path"),
+    N_("Data center"),
+};
+#define LABELS(a) (a), sizeof(a) / sizeof(*(a))
+
+static void
+recent_events(struct dl *d, struct model *m, const char *object)
+{
+    int shown = 0;
+    int y = dl_next(d);
+
+    if (y > 0)
+        draw_text(d->w, y, 1, _("Recent events"), d->cols - 1, true,
+                  colors_attr(CE_COLUMNS));
+    for (size_t i = m->audit.len; i-- > 0 && shown < 20;) {
+        const struct audit *a = m->audit.items[i];
+        char when[16];
+        struct tm tm;
+        int ok;
+        if (!streq(a->object, object))
+            continue;
+        shown++;
+        y = dl_next(d);
+        if (y < 0)
+            continue;
+        localtime_r(&a->time, &tm);
+        strftime(when, sizeof(when), "%H:%M:%S", &tm);
+        ok = streq(a->result, "ok") ? CE_OK
+             : streq(a->result, "failed") ? CE_ERROR : CE_INFO;
+        draw_text(d->w, y, 0, " ", 1, true, A_NORMAL);
+        draw_text(d->w, y, 1, when, 9, true, A_NORMAL);
+        draw_text(d->w, y, 10, a->message, d->cols - 10, true,
+                  colors_attr(ok));
+    }
+    if (!shown)
+        dl_line(d, "", _("none yet"), A_NORMAL);
+}
+
+static void
+paint_host(struct dl *d, struct ui *ui, const struct host *h)
+{
+    struct model *m = ui_model(ui);
+    const struct cluster *c = model_cluster_by_id(m, h->cluster_id);
+    char buf[64], used[16], total[16], when[16];
+    unsigned running = 0;
+    struct tm tm;
+    int y, bw = d->cols - 1 - d->label_w;
+    bool cpu_known = (h->known & STAT_CPU) && (h->known & STAT_RATES);
+
+    for (size_t i = 0; i < h->vms.len; i++) {
+        const struct vm *vm = h->vms.items[i];
+        if (vm->state == VM_RUNNING || vm->state == VM_BLOCKED)
+            running++;
+    }
+    dl_line(d, _("Host"), h->name, A_BOLD);
+    localtime_r(&h->since, &tm);
+    strftime(when, sizeof(when), "%H:%M:%S", &tm);
+    if (h->since)
+        dl_linef(d, _("State"), colors_attr(host_state_color(h->state)),
+                 _("%c %s (since %s)"), host_state_symbol(h->state),
+                 host_state_label(h->state), when);
+    else
+        dl_linef(d, _("State"), colors_attr(host_state_color(h->state)),
+                 "%c %s", host_state_symbol(h->state),
+                 host_state_label(h->state));
+    if (h->reason && *h->reason) {
+        /* a reason is a sentence: wrap it over up to three lines */
+        int ry = dl_next(d), rused;
+        if (ry > 0) {
+            draw_text(d->w, ry, 1, _("Reason"), d->label_w, true, A_BOLD);
+            rused = draw_wrapped(d->w, ry, 1 + d->label_w, D.rows - ry + 1 < 3
+                                 ? D.rows - ry + 1 : 3,
+                                 d->cols - 1 - d->label_w, h->reason,
+                                 colors_attr(CE_ERROR));
+            d->line += rused > 1 ? rused - 1 : 0;
+        }
+    }
+    dl_line(d, _("URI"), h->uri, A_NORMAL);
+    /* CPU bar */
+    y = dl_next(d);
+    if (y > 0) {
+        fmt_pct(buf, sizeof(buf), cpu_known, h->cpu_pct);
+        draw_text(d->w, y, 1, _("CPU"), d->label_w, true, A_BOLD);
+        draw_bar(d->w, y, 1 + d->label_w, bw > 40 ? 40 : bw, cpu_known,
+                 h->cpu_pct, buf);
+    }
+    /* memory bar */
+    y = dl_next(d);
+    if (y > 0) {
+        bool known = (h->known & STAT_MEM) && h->mem_total_kib;
+        double pct = known ? 100.0 * (double)(h->mem_total_kib -
+                     h->mem_free_kib) / (double)h->mem_total_kib : 0;
+        fmt_kib(used, sizeof(used), known ? h->mem_total_kib -
+                h->mem_free_kib : 0);
+        fmt_kib(total, sizeof(total), h->mem_total_kib);
+        snprintf(buf, sizeof(buf), "%s/%s", known ? used : "-",
+                 h->mem_total_kib ? total : "-");
+        draw_text(d->w, y, 1, _("Memory"), d->label_w, true, A_BOLD);
+        draw_bar(d->w, y, 1 + d->label_w, bw > 40 ? 40 : bw, known, pct,
+                 buf);
+        if (!known && bw > 44)
+            draw_text(d->w, y, 1 + d->label_w + 41, buf, bw - 41, true,
+                      A_NORMAL);
+    }
+    /* CPU history */
+    y = dl_next(d);
+    if (y > 0) {
+        int sw = bw > 40 ? 40 : bw;
+        draw_text(d->w, y, 1, _("History"), d->label_w, true, A_BOLD);
+        if (h->hist_len) {
+            double mins;
+            draw_text(d->w, y, 1 + d->label_w, "", 1, true, A_NORMAL);
+            draw_sparkline(d->w, y, 1 + d->label_w + 1, sw - 2, h);
+            mins = h->hist_len < (unsigned)(sw - 2) ? h->hist_len
+                   : (unsigned)(sw - 2);
+            snprintf(buf, sizeof(buf), _("CPU, %u samples"), (unsigned)mins);
+            if (bw > sw + 2)
+                draw_text(d->w, y, 1 + d->label_w + sw, buf, bw - sw, true,
+                          A_NORMAL);
+        } else {
+            draw_text(d->w, y, 1 + d->label_w, _("- (no CPU samples yet)"),
+                      bw, true, A_NORMAL);
+        }
+    }
+    if (h->cpus)
+        dl_linef(d, _("CPUs"), A_NORMAL, "%u x %u MHz  %s", h->cpus, h->mhz,
+                 h->cpu_model ? h->cpu_model : "");
+    else
+        dl_line(d, _("CPUs"), "-", A_NORMAL);
+    dl_linef(d, _("VMs"), A_NORMAL, _("%u running of %zu"), running,
+             h->vms.len);
+    dl_line(d, _("Cluster"), c ? c->name : "-", A_NORMAL);
+}
+
+static void
+paint_vm(struct dl *d, struct ui *ui, const struct vm *vm)
+{
+    struct model *m = ui_model(ui);
+    const struct host *h = model_host_by_id(m, vm->host_id);
+    char buf[64], cur[16] = "-", max[16] = "-";
+    bool rates = vm->known & STAT_RATES;
+
+    dl_line(d, _("VM"), vm->name, A_BOLD);
+    dl_linef(d, _("State"), colors_attr(vm_state_color(vm->state)), "%c %s",
+             vm_state_symbol(vm->state), vm_state_label(vm->state));
+    dl_line(d, _("Host"), h ? h->name : "-", A_NORMAL);
+    dl_line(d, _("UUID"), vm->uuid, A_NORMAL);
+    if (vm->known & STAT_VCPU)
+        dl_linef(d, _("vCPUs"), A_NORMAL, "%u/%u", vm->vcpus_cur, vm->vcpus);
+    else if (vm->vcpus)
+        dl_linef(d, _("vCPUs"), A_NORMAL, "%u", vm->vcpus);
+    else
+        dl_line(d, _("vCPUs"), "-", A_NORMAL);
+    if (vm->known & STAT_MEM)
+        fmt_kib(cur, sizeof(cur), vm->mem_cur_kib);
+    if (vm->mem_max_kib)
+        fmt_kib(max, sizeof(max), vm->mem_max_kib);
+    dl_linef(d, _("Memory"), A_NORMAL, "%s/%s", cur, max);
+    fmt_pct(buf, sizeof(buf), rates && (vm->known & STAT_CPU), vm->cpu_pct);
+    dl_line(d, _("CPU"), buf, A_NORMAL);
+    fmt_rates(buf, sizeof(buf), rates && (vm->known & STAT_DISK), vm->rd_bps,
+              vm->wr_bps);
+    dl_line(d, _("Disk r/w"), buf, A_NORMAL);
+    fmt_rates(buf, sizeof(buf), rates && (vm->known & STAT_NET), vm->rx_bps,
+              vm->tx_bps);
+    dl_line(d, _("Net rx/tx"), buf, A_NORMAL);
+    /* the engine reports the console type, not yet its address */
+    if (vm->graphics)
+        dl_linef(d, _("Console"), A_NORMAL, _("%s, address -"), vm->graphics);
+    else
+        dl_line(d, _("Console"), vm->have_config ? _("none") : "-", A_NORMAL);
+    dl_line(d, _("OS type"), vm->os_type ? vm->os_type : "-", A_NORMAL);
+    dl_linef(d, _("HA"), A_NORMAL, "%s  (%s)", vm->ha ? _("yes") : _("no"),
+             vm->persistent ? _("persistent") : _("transient"));
+    dl_line(d, _("Devices"), "-", A_NORMAL);
+    recent_events(d, m, vm->name);
+}
+
+static void
+paint_dc(struct dl *d, struct ui *ui, const struct dc *dc)
+{
+    struct model *m = ui_model(ui);
+    unsigned clusters = 0, hosts = 0, up = 0, vms = 0, running = 0;
+    struct strbuf sds = { 0 };
+
+    for (size_t i = 0; i < m->clusters.len; i++) {
+        const struct cluster *c = m->clusters.items[i];
+        if (c->dc_id == dc->id)
+            clusters++;
+    }
+    for (size_t i = 0; i < m->hosts.len; i++) {
+        const struct host *h = m->hosts.items[i];
+        const struct cluster *c = model_cluster_by_id(m, h->cluster_id);
+        if (!c || c->dc_id != dc->id)
+            continue;
+        hosts++;
+        up += h->state == HOST_UP;
+        for (size_t k = 0; k < h->vms.len; k++) {
+            const struct vm *vm = h->vms.items[k];
+            vms++;
+            running += vm->state == VM_RUNNING || vm->state == VM_BLOCKED;
+        }
+    }
+    for (size_t i = 0; i < m->sds.len; i++) {
+        const struct sd *sd = m->sds.items[i];
+        for (size_t k = 0; k < sd->dc_ids.len; k++) {
+            if (*(int64_t *)sd->dc_ids.items[k] == dc->id) {
+                if (sds.len)
+                    sb_add(&sds, ", ");
+                sb_add(&sds, sd->name);
+            }
+        }
+    }
+    dl_line(d, _("Data center"), dc->name, A_BOLD);
+    dl_line(d, _("Description"), dc->description && *dc->description
+            ? dc->description : "-", A_NORMAL);
+    dl_linef(d, _("Clusters"), A_NORMAL, "%u", clusters);
+    dl_linef(d, _("Hosts"), A_NORMAL, _("%u up of %u"), up, hosts);
+    dl_linef(d, _("VMs"), A_NORMAL, _("%u running of %u"), running, vms);
+    dl_line(d, _("Storage"), sds.len ? sb_str(&sds) : "-", A_NORMAL);
+    sb_free(&sds);
+    recent_events(d, m, dc->name);
+}
+
+static void
+paint_cluster(struct dl *d, struct ui *ui, const struct cluster *c)
+{
+    struct model *m = ui_model(ui);
+    const struct dc *dc = model_dc_by_id(m, c->dc_id);
+    unsigned hosts = 0, up = 0, vms = 0, running = 0;
+
+    for (size_t i = 0; i < m->hosts.len; i++) {
+        const struct host *h = m->hosts.items[i];
+        if (h->cluster_id != c->id)
+            continue;
+        hosts++;
+        up += h->state == HOST_UP;
+        for (size_t k = 0; k < h->vms.len; k++) {
+            const struct vm *vm = h->vms.items[k];
+            vms++;
+            running += vm->state == VM_RUNNING || vm->state == VM_BLOCKED;
+        }
+    }
+    dl_line(d, _("Cluster"), c->name, A_BOLD);
+    dl_line(d, _("Data center"), dc ? dc->name : "-", A_NORMAL);
+    dl_line(d, _("Description"), c->description && *c->description
+            ? c->description : "-", A_NORMAL);
+    dl_linef(d, _("Hosts"), A_NORMAL, _("%u up of %u"), up, hosts);
+    dl_linef(d, _("VMs"), A_NORMAL, _("%u running of %u"), running, vms);
+    recent_events(d, m, c->name);
+}
+
+static void
+paint_sd(struct dl *d, struct ui *ui, const struct sd *sd)
+{
+    struct model *m = ui_model(ui);
+    struct strbuf dcs = { 0 };
+
+    for (size_t k = 0; k < sd->dc_ids.len; k++) {
+        const struct dc *dc = model_dc_by_id(m, *(int64_t *)sd->dc_ids.items[k]);
+        if (!dc)
+            continue;
+        if (dcs.len)
+            sb_add(&dcs, ", ");
+        sb_add(&dcs, dc->name);
+    }
+    dl_line(d, _("Storage"), sd->name, A_BOLD);
+    dl_line(d, _("Role"), sd_role_name(sd->role), A_NORMAL);
+    dl_line(d, _("Type"), sd_backend_name(sd->backend), A_NORMAL);
+    dl_line(d, _("Address"), sd->address, A_NORMAL);
+    dl_line(d, _("Path"), sd->path, A_NORMAL);
+    dl_line(d, _("Data center"), dcs.len ? sb_str(&dcs) : "-", A_NORMAL);
+    sb_free(&dcs);
+}
+
+static void
+detail_paint(struct ui *ui, WINDOW *w)
+{
+    const struct node *n = ui_current(ui);
+    struct dl d = { .w = w, .cols = getmaxx(w) };
+    void *obj = NULL;
+
+    if (!node_eq(n, &D.shown)) {
+        D.shown = *n;
+        D.offset = 0;
+    }
+    werase(w);
+    draw_title(w, _("Details"), ui_focus(ui) == PANE_DETAIL);
+    switch (n->kind) {
+    case NODE_HOST: d.label_w = label_width(LABELS(host_labels)); break;
+    case NODE_VM: d.label_w = label_width(LABELS(vm_labels)); break;
+    case NODE_SD: d.label_w = label_width(LABELS(sd_labels)); break;
+    default: d.label_w = label_width(LABELS(group_labels)); break;
+    }
+    if (d.label_w > d.cols / 3)
+        d.label_w = d.cols / 3;
+    switch (n->kind) {
+    case NODE_HOST:
+        if ((obj = node_host(ui, n)))
+            paint_host(&d, ui, obj);
+        break;
+    case NODE_VM:
+        if ((obj = node_vm(ui, n)))
+            paint_vm(&d, ui, obj);
+        break;
+    case NODE_DC:
+        if ((obj = node_dc(ui, n)))
+            paint_dc(&d, ui, obj);
+        break;
+    case NODE_CLUSTER:
+        if ((obj = node_cluster(ui, n)))
+            paint_cluster(&d, ui, obj);
+        break;
+    case NODE_SD:
+        if ((obj = node_sd(ui, n)))
+            paint_sd(&d, ui, obj);
+        break;
+    default:
+        break;
+    }
+    if (!obj)
+        dl_line(&d, "", _("Nothing selected."), A_NORMAL);
+    D.lines = d.line;
+}
+
+static void
+detail_resize(struct ui *ui, int rows, int cols)
+{
+    D.rows = rows - 1;
+}
+
+static void
+detail_update(struct ui *ui, unsigned ev)
+{
+    if (ev)
+        ui_dirty(ui, PANE_DETAIL);
+}
+
+static enum ui_result
+detail_cmd(struct ui *ui, enum action a)
+{
+    int max = D.lines > D.rows ? D.lines - D.rows : 0, old = D.offset;
+
+    switch (a) {
+    case ACT_UP: D.offset--; break;
+    case ACT_DOWN: D.offset++; break;
+    case ACT_PAGE_UP: D.offset -= D.rows; break;
+    case ACT_PAGE_DOWN: D.offset += D.rows; break;
+    case ACT_HOME: D.offset = 0; break;
+    case ACT_END: D.offset = max; break;
+    default: return UI_IGNORED;
+    }
+    if (D.offset > max)
+        D.offset = max;
+    if (D.offset < 0)
+        D.offset = 0;
+    if (D.offset != old)
+        ui_dirty(ui, PANE_DETAIL);
+    return UI_HANDLED;
+}
+
+static void
+detail_close(struct ui *ui)
+{
+    memset(&D, 0, sizeof(D));
+}
+
+const struct screen_ops detail_ops = {
+    .close = detail_close,
+    .resize = detail_resize,
+    .update = detail_update,
+    .paint = detail_paint,
+    .cmd = detail_cmd,
+};

@@ -1,0 +1,26 @@
+/* forms.h: the inventory forms (ncurses form library).
+ *
+ * Add and edit data centers, clusters and hosts.  A form is a modal: keys
+ * reach it from the main dispatcher, never from a loop of its own.  Each
+ * field is checked when the operator leaves it and all of them again on
+ * Enter; the engine's refusal is shown in the form, which stays open; Esc
+ * cancels without changing anything. */
+#ifndef VD_UI_FORMS_H
+#define VD_UI_FORMS_H
+#include "ui/ui.h"
+
+enum form_kind {
+    FORM_DC_ADD,
+    FORM_DC_EDIT,
+    FORM_CLUSTER_ADD,
+    FORM_CLUSTER_EDIT,
+    FORM_HOST_ADD,
+    FORM_HOST_EDIT,
+};
+
+/* Open a form.  name: for an edit, the object's name; for an add, the
+ * parent to suggest (the data center of a new cluster, the cluster of a
+ * new host), or NULL. */
+void forms_open(struct ui *ui, enum form_kind kind, const char *name);
+
+#endif
