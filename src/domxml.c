@@ -80,6 +80,59 @@ truthy(const char *s)
                  strcmp(s, "1") == 0 || strcasecmp(s, "on") == 0);
 }
 
+static void
+dev_push(char ***list, size_t *n, char *line)
+{
+    *list = xrealloc(*list, (*n + 2) * sizeof(**list));
+    (*list)[(*n)++] = line;
+    (*list)[*n] = NULL;
+}
+
+/* One line per disk and NIC, for the detail pane. */
+static char **
+parse_devices(xmlNode *devs)
+{
+    char **list = xcalloc(1, sizeof(*list));
+    size_t n = 0;
+
+    for (xmlNode *d = devs ? devs->children : NULL; d; d = d->next) {
+        if (d->type != XML_ELEMENT_NODE)
+            continue;
+        if (streq((const char *)d->name, "disk")) {
+            xmlNode *src = child(d, "source");
+            char *device = node_attr(d, "device");
+            char *target = node_attr(child(d, "target"), "dev");
+            char *file = node_attr(src, "file");
+            char *name = file ? NULL : node_attr(src, "name");
+            char *proto = name ? node_attr(src, "protocol") : NULL;
+            char *where = file ? xstrdup(file)
+                          : name ? xasprintf("%s:%s", proto ? proto : "net", name)
+                          : xstrdup("-");
+            dev_push(&list, &n, xasprintf("%s %s %s", device ? device : "disk",
+                                          target ? target : "?", where));
+            free(device);
+            free(target);
+            free(file);
+            free(name);
+            free(proto);
+            free(where);
+        } else if (streq((const char *)d->name, "interface")) {
+            xmlNode *src = child(d, "source");
+            char *type = node_attr(d, "type");
+            char *mac = node_attr(child(d, "mac"), "address");
+            char *net = node_attr(src, "network"), *br = node_attr(src, "bridge");
+            dev_push(&list, &n, xasprintf("nic %s %s %s", mac ? mac : "?",
+                                          type ? type : "?",
+                                          net ? net : br ? br : "-"));
+            free(type);
+            free(mac);
+            free(net);
+            free(br);
+        }
+    }
+    return list;
+}
+
 int
 domxml_parse(const char *xml, int len, struct vm_conf *c)
 {
@@ -129,6 +182,19 @@ domxml_parse(const char *xml, int len, struct vm_conf *c)
 
     n = child(child(root, "devices"), "graphics");
     c->graphics = node_attr(n, "type");
+    c->gfx_port = -1;
+    if (n) {
+        char *port = node_attr(n, "port"), *pw = node_attr(n, "passwd");
+        c->gfx_listen = node_attr(n, "listen");
+        if (!c->gfx_listen)
+            c->gfx_listen = node_attr(child(n, "listen"), "address");
+        if (port && atoi(port) > 0)
+            c->gfx_port = atoi(port);
+        c->gfx_password = pw != NULL;
+        free(port);
+        free(pw);
+    }
+    c->devices = parse_devices(child(root, "devices"));
 
     n = child(root, "metadata");
     for (xmlNode *m = n ? n->children : NULL; m; m = m->next) {
@@ -155,6 +221,10 @@ vm_conf_clear(struct vm_conf *c)
     FREE(c->name);
     FREE(c->os_type);
     FREE(c->graphics);
+    FREE(c->gfx_listen);
+    for (size_t i = 0; c->devices && c->devices[i]; i++)
+        free(c->devices[i]);
+    FREE(c->devices);
 }
 
 char *

@@ -17,6 +17,12 @@ struct vm_conf {
     uint64_t mem_max_kib;
     char *os_type;          /* "hvm", ... */
     char *graphics;         /* "spice", "vnc" or NULL */
+    char *gfx_listen;       /* listen address, may be NULL */
+    int gfx_port;           /* -1: not assigned (VM off, autoport) */
+    bool gfx_password;      /* a password is set (never its value) */
+    char **devices;         /* NULL-terminated one-line summaries:
+                             * "disk vda /var/lib/x.qcow2", "cdrom hdc -",
+                             * "nic 52:54:00:.. network default" */
     bool ha;
 };
 

@@ -39,6 +39,8 @@ vm_free(void *p)
     free(vm->name);
     free(vm->os_type);
     free(vm->graphics);
+    free(vm->gfx_listen);
+    vec_clear(&vm->devices, free);
     free(vm);
 }
 
@@ -347,6 +349,7 @@ model_vm_get(struct model *m, struct host *h, const char *uuid,
     vm->name = xstrdup(name ? name : uuid);
     vm->host_id = h->id;
     vm->state = VM_UNKNOWN;
+    vm->gfx_port = -1;
     hmap_put(&h->vm_by_uuid, vm->uuid, vm);
     vec_push(&h->vms, vm);
     m->events |= MODEL_EV_VM_LIST;

@@ -85,6 +85,10 @@ struct vm {
     uint64_t mem_max_kib;
     char *os_type;
     char *graphics;             /* "spice", "vnc" or NULL */
+    char *gfx_listen;           /* graphics listen address, may be NULL */
+    int gfx_port;               /* -1 when not assigned */
+    bool gfx_password;          /* a console password is set */
+    struct vec devices;         /* char *: one-line device summaries */
     /* live numbers, valid per the bits in known */
     unsigned known;
     uint64_t mem_cur_kib;       /* balloon.current */

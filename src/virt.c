@@ -522,6 +522,13 @@ vm_apply_conf(struct model *m, struct vm *vm, const struct vm_conf *c)
     vm->os_type = xstrdup(c->os_type);
     free(vm->graphics);
     vm->graphics = xstrdup(c->graphics);
+    free(vm->gfx_listen);
+    vm->gfx_listen = xstrdup(c->gfx_listen);
+    vm->gfx_port = c->gfx_port;
+    vm->gfx_password = c->gfx_password;
+    vec_clear(&vm->devices, free);
+    for (size_t i = 0; c->devices && c->devices[i]; i++)
+        vec_push(&vm->devices, xstrdup(c->devices[i]));
     vm->ha = c->ha;
     vm->have_config = true;
     m->events |= MODEL_EV_VM_LIST;
@@ -806,6 +813,11 @@ on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
         free(msg);
     }
     model_vm_set_state(c->v->m, vm, st, detail);
+    if (event == VIR_DOMAIN_EVENT_STARTED || event == VIR_DOMAIN_EVENT_STOPPED) {
+        /* the live definition changed (console port, devices) */
+        vm->have_config = false;
+        virt_refresh_host(c->v, h->id);
+    }
     if (st == VM_SHUTOFF && !vm->persistent)
         model_vm_remove(c->v->m, h, uuid);
 }

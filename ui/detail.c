@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "ui/actions.h"
 #include "ui/colors.h"
 #include "ui/detail.h"
 #include "ui/draw.h"
 #include "src/engine.h"
+#include "src/gfxinfo.h"
 #include "src/model.h"
 #include "src/util/i18n.h"
 #include "src/util/mem.h"
@@ -233,6 +235,40 @@ paint_host(struct dl *d, struct ui *ui, const struct host *h)
     dl_line(d, _("Cluster"), c ? c->name : "-", A_NORMAL);
 }
 
+/* The graphical console: where it listens, a remote-viewer URI and the
+ * ssh line that reaches it from a workstation through this engine. */
+static void
+paint_console(struct dl *d, const struct vm *vm, const struct host *h)
+{
+    struct gfx_info gi;
+    char engine[256] = "engine";
+    const char *user = getenv("USER");
+
+    if (gfx_info_get(vm, h, engine, "x", &gi) < 0) {
+        dl_line(d, _("Console"), vm->have_config ? _("none") : "-", A_NORMAL);
+        return;
+    }
+    gfx_info_clear(&gi);
+    if (gethostname(engine, sizeof(engine) - 1) < 0)
+        snprintf(engine, sizeof(engine), "engine");
+    engine[sizeof(engine) - 1] = '\0';
+    gfx_info_get(vm, h, engine, user && *user ? user : "root", &gi);
+    if (gi.port < 0)
+        dl_linef(d, _("Console"), A_NORMAL, _("%s, port assigned when the VM "
+                                             "starts"), gi.type);
+    else
+        dl_linef(d, _("Console"), A_NORMAL, "%s %s:%d%s", gi.type,
+                 gi.addr ? gi.addr : vm->gfx_listen ? vm->gfx_listen : "-",
+                 gi.port, gi.password ? _(" (password set)") : "");
+    if (gi.direct_uri)
+        dl_line(d, _("Viewer"), gi.direct_uri, A_NORMAL);
+    if (gi.ssh) {
+        dl_line(d, _("Tunnel"), gi.ssh, A_NORMAL);
+        dl_linef(d, "", A_NORMAL, _("then: remote-viewer %s"), gi.tunnel_uri);
+    }
+    gfx_info_clear(&gi);
+}
+
 static void
 paint_vm(struct dl *d, struct ui *ui, const struct vm *vm)
 {
@@ -265,15 +301,14 @@ paint_vm(struct dl *d, struct ui *ui, const struct vm *vm)
     fmt_rates(buf, sizeof(buf), rates && (vm->known & STAT_NET), vm->rx_bps,
               vm->tx_bps);
     dl_line(d, _("Net rx/tx"), buf, A_NORMAL);
-    /* the engine reports the console type, not yet its address */
-    if (vm->graphics)
-        dl_linef(d, _("Console"), A_NORMAL, _("%s, address -"), vm->graphics);
-    else
-        dl_line(d, _("Console"), vm->have_config ? _("none") : "-", A_NORMAL);
+    paint_console(d, vm, h);
     dl_line(d, _("OS type"), vm->os_type ? vm->os_type : "-", A_NORMAL);
     dl_linef(d, _("HA"), A_NORMAL, "%s  (%s)", vm->ha ? _("yes") : _("no"),
              vm->persistent ? _("persistent") : _("transient"));
-    dl_line(d, _("Devices"), "-", A_NORMAL);
+    if (!vm->devices.len)
+        dl_line(d, _("Devices"), "-", A_NORMAL);
+    for (size_t i = 0; i < vm->devices.len; i++)
+        dl_line(d, i ? "" : _("Devices"), vm->devices.items[i], A_NORMAL);
     recent_events(d, m, vm->name);
 }
 
