@@ -26,6 +26,7 @@
 #include "domxml.h"
 #include "vmspec.h"
 #include "console.h"
+#include "migrate.h"
 #include <signal.h>
 #include <termios.h>
 #include <unistd.h>
@@ -37,6 +38,8 @@ enum {
     OPT_DISK_VOLUME, OPT_NETWORK, OPT_BRIDGE, OPT_BOOT, OPT_ISO, OPT_KERNEL,
     OPT_INITRD, OPT_CMDLINE, OPT_GRAPHICS, OPT_LISTEN, OPT_PASSWORD_FILE,
     OPT_START, OPT_HA, OPT_NO_HA, OPT_DELETE_DISKS, OPT_FORCE,
+    OPT_TO, OPT_BANDWIDTH, OPT_MAX_DOWNTIME, OPT_TIMEOUT, OPT_TIMEOUT_ACTION,
+    OPT_AUTO_CONVERGE, OPT_POSTCOPY, OPT_COPY_STORAGE,
 };
 
 static const struct option long_opts[] = {
@@ -75,6 +78,14 @@ static const struct option long_opts[] = {
     { "no-ha", no_argument, NULL, OPT_NO_HA },
     { "delete-disks", no_argument, NULL, OPT_DELETE_DISKS },
     { "force", no_argument, NULL, OPT_FORCE },
+    { "to", required_argument, NULL, OPT_TO },
+    { "bandwidth", required_argument, NULL, OPT_BANDWIDTH },
+    { "max-downtime", required_argument, NULL, OPT_MAX_DOWNTIME },
+    { "timeout", required_argument, NULL, OPT_TIMEOUT },
+    { "timeout-action", required_argument, NULL, OPT_TIMEOUT_ACTION },
+    { "auto-converge", no_argument, NULL, OPT_AUTO_CONVERGE },
+    { "postcopy", no_argument, NULL, OPT_POSTCOPY },
+    { "copy-storage", no_argument, NULL, OPT_COPY_STORAGE },
     { NULL, 0, NULL, 0 },
 };
 
@@ -109,6 +120,10 @@ cli_usage(FILE *out)
                    "                                        change a VM (off, but --ha)\n"
                    "  vm delete NAME [--delete-disks]       delete a VM that is off\n"
                    "  vm console NAME [--force]             serial console (Ctrl-] leaves)\n"
+                   "  vm migrate NAME [--to HOST] [--bandwidth MIBS] [--max-downtime MS]\n"
+                   "     [--auto-converge] [--postcopy] [--copy-storage]\n"
+                   "     [--timeout S [--timeout-action abort|postcopy|suspend]]\n"
+                   "                                        live-migrate (Ctrl-C cancels)\n"
                    "  events [--since WHEN] [--json]        list the audit log\n"
                    "\n"
                    "Options:\n"
@@ -171,6 +186,14 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
         case OPT_NO_HA: o->no_ha = true; break;
         case OPT_DELETE_DISKS: o->delete_disks = true; break;
         case OPT_FORCE: o->force = true; break;
+        case OPT_TO: o->to = optarg; break;
+        case OPT_BANDWIDTH: o->bandwidth = optarg; break;
+        case OPT_MAX_DOWNTIME: o->max_downtime = optarg; break;
+        case OPT_TIMEOUT: o->timeout = optarg; break;
+        case OPT_TIMEOUT_ACTION: o->timeout_action = optarg; break;
+        case OPT_AUTO_CONVERGE: o->auto_converge = true; break;
+        case OPT_POSTCOPY: o->postcopy = true; break;
+        case OPT_COPY_STORAGE: o->copy_storage = true; break;
         case ':':
             fprintf(stderr, _("virtdeck: option '%s' needs a value; see "
                               "'virtdeck --help'.\n"), argv[optind - 1]);
@@ -524,6 +547,8 @@ edit_from_opts(const struct cli_opts *o, struct vm_edit *ed, char **password)
 
 static int cmd_console(struct engine *e, const struct config *cfg,
                        const struct cli_opts *o);
+static int cmd_migrate(struct engine *e, const struct config *cfg,
+                       const struct cli_opts *o);
 
 static int
 cmd_vm(struct engine *e, const struct config *cfg, const struct cli_opts *o)
@@ -544,6 +569,14 @@ cmd_vm(struct engine *e, const struct config *cfg, const struct cli_opts *o)
             return CLI_USAGE;
         }
         return cmd_console(e, cfg, o);
+    }
+    if (streq(verb, "migrate")) {
+        if (o->nwords != 3) {
+            fprintf(stderr, _("virtdeck: usage: virtdeck %s\n"),
+                    "vm migrate NAME [--to HOST] [...]");
+            return CLI_USAGE;
+        }
+        return cmd_migrate(e, cfg, o);
     }
     kind = streq(verb, "create") ? 1 : streq(verb, "edit") ? 2
            : streq(verb, "delete") ? 3 : 0;
@@ -731,6 +764,116 @@ cmd_console(struct engine *e, const struct config *cfg, const struct cli_opts *o
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &c.saved);
     console_close(&c.con);
     return c.rc;
+}
+
+/* ---- vm migrate ---- */
+
+struct mig_ctx {
+    struct wait_ctx *w;
+    struct engine *e;
+    int64_t task;
+    bool cancel_sent;
+    bool interrupted;
+};
+
+static void
+mig_progress(void *opaque)
+{
+    struct mig_ctx *c = opaque;
+    struct task *t = model_task_by_id(engine_model(c->e), c->task);
+    char done[16], total[16], speed[16];
+
+    if (c->interrupted && !c->cancel_sent) {
+        c->cancel_sent = true;
+        engine_task_cancel(c->e, c->task);
+        fprintf(stderr, _("virtdeck: cancelling the migration...\n"));
+    }
+    if (!t || t->state != TASK_RUNNING || !t->have_progress)
+        return;
+    text_bytes(done, sizeof(done), (double)t->data_processed);
+    text_bytes(total, sizeof(total), (double)t->data_total);
+    text_bytes(speed, sizeof(speed), (double)t->mem_bps);
+    fprintf(stderr, _("migrating %s: %.0f%%  %s of %s  %s/s  iteration %u  "
+                      "expected downtime %llu ms\n"), t->object, t->percent,
+            done, total, speed, t->iteration,
+            (unsigned long long)t->downtime_ms);
+}
+
+static void
+mig_signal(int signo, void *opaque)
+{
+    ((struct mig_ctx *)opaque)->interrupted = true;
+}
+
+static int
+parse_migrate_opts(const struct cli_opts *o, struct migrate_opts *mo)
+{
+    unsigned long long v;
+
+    memset(mo, 0, sizeof(*mo));
+    if (o->bandwidth) {
+        if (parse_num("--bandwidth", o->bandwidth, 1, 1024 * 1024, &v) < 0)
+            return -1;
+        mo->bandwidth_mibs = (unsigned long)v;
+    }
+    if (o->max_downtime) {
+        if (parse_num("--max-downtime", o->max_downtime, 1, 3600 * 1000, &v) < 0)
+            return -1;
+        mo->max_downtime_ms = v;
+    }
+    if (o->timeout) {
+        if (parse_num("--timeout", o->timeout, 1, 86400, &v) < 0)
+            return -1;
+        mo->timeout_s = (unsigned)v;
+    }
+    if (o->timeout_action &&
+        mig_timeout_action_parse(o->timeout_action, &mo->timeout_action) < 0) {
+        fprintf(stderr, "virtdeck: %s\n", err_msg());
+        return -1;
+    }
+    mo->auto_converge = o->auto_converge;
+    mo->postcopy = o->postcopy;
+    mo->copy_storage = o->copy_storage;
+    if (migrate_opts_check(mo) < 0) {
+        fprintf(stderr, "virtdeck: %s\n", err_msg());
+        return -1;
+    }
+    return 0;
+}
+
+static int
+cmd_migrate(struct engine *e, const struct config *cfg, const struct cli_opts *o)
+{
+    struct wait_ctx w = { .e = e };
+    struct mig_ctx c = { .w = &w, .e = e };
+    struct migrate_opts mo;
+    int timer, rc;
+
+    if (parse_migrate_opts(o, &mo) < 0)
+        return CLI_USAGE;
+    engine_start(e);
+    run_until(&w, wait_settled, cfg->connect_timeout + 5);
+    if (engine_vm_migrate(e, o->words[2], o->to, &mo, op_finished, &w,
+                          &c.task) < 0) {
+        char *t = text_safe(err_msg());
+        fprintf(stderr, "virtdeck: %s\n", t);
+        free(t);
+        return CLI_FAILED;
+    }
+    loop_add_signal(SIGINT, mig_signal, &c);
+    loop_add_signal(SIGTERM, mig_signal, &c);
+    timer = loop_add_timer(1000, mig_progress, &c);
+    w.timed_out = false;
+    loop_run(wait_op, &w);
+    loop_remove_timer(timer);
+    {
+        char *t = text_safe(w.op_msg);
+        fprintf(w.op_ok ? stdout : stderr, "%s\n", t);
+        free(t);
+    }
+    rc = w.op_ok ? CLI_OK : CLI_FAILED;
+    free(w.op_msg);
+    return rc;
 }
 
 static int

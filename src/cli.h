@@ -29,6 +29,9 @@ struct cli_opts {
     const char *disk_volume, *network, *bridge, *boot, *iso, *kernel;
     const char *initrd, *cmdline, *graphics, *listen, *password_file;
     bool start, ha, no_ha, delete_disks, force;
+    /* vm migrate */
+    const char *to, *bandwidth, *max_downtime, *timeout, *timeout_action;
+    bool auto_converge, postcopy, copy_storage;
     int nwords;
     char **words;           /* the command words, borrowed from argv */
 };

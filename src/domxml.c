@@ -656,3 +656,44 @@ domxml_volume(const char *name, uint64_t gib, const char *fmt)
     xmlFreeDoc(doc);
     return out;
 }
+
+int
+domxml_local_disks(const char *xml, char ***paths)
+{
+    xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                XML_PARSE_NOWARNING);
+    xmlNode *root, *dev;
+    size_t n = 0;
+    char **out;
+
+    if (!doc || !(root = xmlDocGetRootElement(doc))) {
+        err_set(_("the XML is not a domain definition"));
+        xmlFreeDoc(doc);
+        return -1;
+    }
+    dev = child(root, "devices");
+    out = xcalloc(1, sizeof(*out));
+    for (xmlNode *d = dev ? dev->children : NULL; d; d = d->next) {
+        char *device, *type, *path;
+        if (d->type != XML_ELEMENT_NODE || !streq((const char *)d->name, "disk"))
+            continue;
+        device = node_attr(d, "device");
+        type = node_attr(d, "type");
+        path = node_attr(child(d, "source"), streq(type, "block") ? "dev" : "file");
+        if (path && (!device || streq(device, "disk")) &&
+            (streq(type, "file") || streq(type, "block")) &&
+            !child(d, "readonly") && !child(d, "shareable")) {
+            out = xrealloc(out, (n + 2) * sizeof(*out));
+            out[n++] = path;
+            out[n] = NULL;
+        } else {
+            free(path);
+        }
+        free(device);
+        free(type);
+    }
+    *paths = out;
+    xmlFreeDoc(doc);
+    return 0;
+}

@@ -76,6 +76,11 @@ char *domxml_edit(const char *xml, const struct vm_edit *e);
  * terminated array owned by the caller.  0 or -1. */
 int domxml_disk_paths(const char *xml, char ***paths);
 
+/* Disks (device='disk') backed by a local file or block device that are
+ * neither read-only nor shareable: what a live migration must copy.
+ * *paths is a NULL-terminated array owned by the caller.  0 or -1. */
+int domxml_local_disks(const char *xml, char ***paths);
+
 /* A storage volume of gib GiB in format fmt.  Owned by the caller. */
 char *domxml_volume(const char *name, uint64_t gib, const char *fmt);
 

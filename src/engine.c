@@ -16,6 +16,7 @@
 #include "valid.h"
 #include "vmspec.h"
 #include "domxml.h"
+#include "migrate.h"
 
 struct engine {
     const struct config *cfg;
@@ -754,5 +755,127 @@ engine_vm_delete(struct engine *e, const char *name, bool delete_disks,
     if (!h || !e->virt || virt_vm_delete(e->virt, h->id, vm->uuid, vm->name,
                                         delete_disks, done, opaque) < 0)
         return engine_refuse(e, vm->name, "vm-delete");
+    return 0;
+}
+
+/* ---- migration ---- */
+
+static bool
+host_fits(const struct host *h, const struct vm *vm)
+{
+    return host_free_kib(h) >= vm->mem_max_kib &&
+           (!h->cpus || (vm->vcpus <= h->cpus));
+}
+
+struct host *
+engine_pick_migration_target(struct engine *e, const struct vm *vm)
+{
+    struct host *src = model_host_by_id(e->m, vm->host_id);
+    struct host *best = NULL;
+
+    for (size_t i = 0; src && i < e->m->hosts.len; i++) {
+        struct host *h = e->m->hosts.items[i];
+        if (h == src || h->cluster_id != src->cluster_id ||
+            h->state != HOST_UP || !host_fits(h, vm))
+            continue;
+        if (!best || host_running(h) < host_running(best) ||
+            (host_running(h) == host_running(best) &&
+             host_free_kib(h) > host_free_kib(best)))
+            best = h;
+    }
+    if (!best)
+        err_set(_("No other Up host of the cluster has room for VM '%s' "
+                  "(%llu MiB): add or activate a host."), vm->name,
+                (unsigned long long)(vm->mem_max_kib / 1024));
+    return best;
+}
+
+int
+engine_vm_migrate(struct engine *e, const char *name, const char *dst,
+                  const struct migrate_opts *o, virt_done_fn done,
+                  void *opaque, int64_t *task_id)
+{
+    struct vm *vm = engine_find_vm(e, name, "vm-migrate");
+    struct host *src, *to;
+    struct task *t;
+    char *msg;
+
+    if (!vm)
+        return -1;
+    src = model_host_by_id(e->m, vm->host_id);
+    if (migrate_opts_check(o) < 0)
+        return engine_refuse(e, vm->name, "vm-migrate");
+    if (vm->state != VM_RUNNING && vm->state != VM_PAUSED &&
+        vm->state != VM_BLOCKED) {
+        err_set(_("VM '%s' is %s: only a running VM migrates live; start it "
+                  "on the host you want instead."), vm->name,
+                vm_state_label(vm->state));
+        return engine_refuse(e, vm->name, "vm-migrate");
+    }
+    for (size_t i = 0; i < e->m->tasks.len; i++) {
+        struct task *o2 = e->m->tasks.items[i];
+        if (o2->state == TASK_RUNNING && streq(o2->vm_uuid, vm->uuid)) {
+            err_set(_("VM '%s' is already migrating."), vm->name);
+            return engine_refuse(e, vm->name, "vm-migrate");
+        }
+    }
+    if (dst) {
+        to = model_host_by_name(e->m, dst);
+        if (!to || !src || to->cluster_id != src->cluster_id) {
+            err_set(_("The cluster of VM '%s' has no host named '%s': a VM "
+                      "migrates within its cluster."), vm->name, dst);
+            return engine_refuse(e, vm->name, "vm-migrate");
+        }
+        if (to == src) {
+            err_set(_("VM '%s' already runs on host '%s'."), vm->name, dst);
+            return engine_refuse(e, vm->name, "vm-migrate");
+        }
+        if (to->state != HOST_UP) {
+            err_set(_("Host '%s' is %s: choose an Up host."), to->name,
+                    host_state_label(to->state));
+            return engine_refuse(e, vm->name, "vm-migrate");
+        }
+        if (!host_fits(to, vm)) {
+            err_set(_("Host '%s' has only %llu MiB free; VM '%s' needs %llu "
+                      "MiB."), to->name,
+                    (unsigned long long)(host_free_kib(to) / 1024), vm->name,
+                    (unsigned long long)(vm->mem_max_kib / 1024));
+            return engine_refuse(e, vm->name, "vm-migrate");
+        }
+    } else {
+        to = engine_pick_migration_target(e, vm);
+        if (!to)
+            return engine_refuse(e, vm->name, "vm-migrate");
+    }
+    t = model_task_new(e->m, TASK_MIGRATE, vm->name);
+    snprintf(t->vm_uuid, sizeof(t->vm_uuid), "%s", vm->uuid);
+    t->src_host = src ? src->id : 0;
+    t->dst_host = to->id;
+    if (!e->virt || virt_vm_migrate(e->virt, vm->uuid, to->id, o, t->id, done,
+                                    opaque) < 0) {
+        model_task_end(e->m, t, TASK_FAILED, err_msg());
+        return engine_refuse(e, vm->name, "vm-migrate");
+    }
+    if (task_id)
+        *task_id = t->id;
+    msg = xasprintf(_("Migrating VM '%s' from host '%s' to host '%s'."),
+                    vm->name, src ? src->name : "?", to->name);
+    engine_audit(e, vm->name, "vm-migrate", -1, msg);
+    free(msg);
+    return 0;
+}
+
+int
+engine_task_cancel(struct engine *e, int64_t task_id)
+{
+    struct task *t = model_task_by_id(e->m, task_id);
+
+    if (!t || t->state != TASK_RUNNING) {
+        err_set(_("That task is not running."));
+        return -1;
+    }
+    t->cancel_requested = true;
+    e->m->events |= MODEL_EV_TASKS;
+    engine_audit(e, t->object, "task-cancel", -1, _("Cancel requested."));
     return 0;
 }

@@ -89,6 +89,20 @@ int engine_vm_edit(struct engine *e, const char *vm, const struct vm_edit *ed,
 int engine_vm_delete(struct engine *e, const char *vm, bool delete_disks,
                      virt_done_fn done, void *opaque);
 
+struct migrate_opts;
+
+/* Live-migrate a running VM to dst (a host name of its cluster), or to
+ * the least-loaded Up host of its cluster with room when dst is NULL.  A
+ * task follows it (*task_id).  0 when started, -1 (err_set, audited). */
+int engine_vm_migrate(struct engine *e, const char *vm, const char *dst,
+                      const struct migrate_opts *o, virt_done_fn done,
+                      void *opaque, int64_t *task_id);
+/* The host engine_vm_migrate would choose for vm, or NULL (err_set). */
+struct host *engine_pick_migration_target(struct engine *e,
+                                          const struct vm *vm);
+/* Ask a running task to stop (a migration is aborted).  0 or -1. */
+int engine_task_cancel(struct engine *e, int64_t task_id);
+
 /* Record an audit entry (store and model).  ok: 1, 0 failed, -1 info. */
 void engine_audit(struct engine *e, const char *object, const char *action,
                   int ok, const char *message);

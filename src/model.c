@@ -87,12 +87,22 @@ audit_free_v(void *p)
     audit_free(p);
 }
 
+static void
+task_free(void *p)
+{
+    struct task *t = p;
+    free(t->object);
+    free(t->message);
+    free(t);
+}
+
 void
 model_free(struct model **mp)
 {
     struct model *m = *mp;
     if (!m)
         return;
+    vec_clear(&m->tasks, task_free);
     vec_clear(&m->dcs, dc_free);
     vec_clear(&m->clusters, cluster_free);
     vec_clear(&m->hosts, host_free);
@@ -511,4 +521,82 @@ sd_backend_parse(const char *s, enum sd_backend *out)
         }
     }
     return -1;
+}
+
+struct task *
+model_task_new(struct model *m, enum task_kind kind, const char *object)
+{
+    static int64_t next_id = 1;
+    struct task *t = xcalloc(1, sizeof(*t));
+
+    t->id = next_id++;
+    t->kind = kind;
+    t->state = TASK_RUNNING;
+    t->object = xstrdup(object);
+    t->started = time(NULL);
+    t->percent = -1;
+    if (m->tasks.len >= MODEL_TASKS_MAX) {
+        for (size_t i = 0; i < m->tasks.len; i++) {
+            struct task *o = m->tasks.items[i];
+            if (o->state != TASK_RUNNING) {
+                task_free(vec_remove(&m->tasks, i));
+                break;
+            }
+        }
+    }
+    vec_push(&m->tasks, t);
+    m->events |= MODEL_EV_TASKS;
+    return t;
+}
+
+struct task *
+model_task_by_id(const struct model *m, int64_t id)
+{
+    FIND_BY_ID(&m->tasks, struct task, id);
+}
+
+void
+model_task_end(struct model *m, struct task *t, enum task_state st,
+               const char *message)
+{
+    t->state = st;
+    t->ended = time(NULL);
+    free(t->message);
+    t->message = xstrdup(message);
+    m->events |= MODEL_EV_TASKS;
+}
+
+unsigned
+model_tasks_running(const struct model *m)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < m->tasks.len; i++)
+        n += ((struct task *)m->tasks.items[i])->state == TASK_RUNNING;
+    return n;
+}
+
+static const char *const task_state_names[] = {
+    [TASK_RUNNING] = N_("running"),
+    [TASK_DONE] = N_("done"),
+    [TASK_FAILED] = N_("failed"),
+    [TASK_CANCELLED] = N_("cancelled"),
+    [TASK_INTERRUPTED] = N_("interrupted"),
+};
+
+const char *
+task_state_name(enum task_state st)
+{
+    return (unsigned)st < 5 ? task_state_names[st] : "?";
+}
+
+static const char *const task_kind_names[] = {
+    [TASK_MIGRATE] = N_("migration"),
+    [TASK_EVACUATE] = N_("evacuation"),
+    [TASK_HA_RESTART] = N_("HA restart"),
+};
+
+const char *
+task_kind_name(enum task_kind k)
+{
+    return (unsigned)k < 3 ? task_kind_names[k] : "?";
 }

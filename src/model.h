@@ -152,7 +152,38 @@ struct audit {
     char *message;
 };
 
+enum task_kind { TASK_MIGRATE, TASK_EVACUATE, TASK_HA_RESTART };
+enum task_state {
+    TASK_RUNNING,
+    TASK_DONE,
+    TASK_FAILED,
+    TASK_CANCELLED,
+    TASK_INTERRUPTED,       /* virtdeck stopped while it ran */
+};
+
+/* A long operation the operator watches: a migration with its progress,
+ * a host evacuation, an HA restart. */
+struct task {
+    int64_t id;
+    enum task_kind kind;
+    enum task_state state;
+    char vm_uuid[37];           /* "" for host tasks */
+    char *object;               /* VM or host name */
+    int64_t src_host, dst_host; /* 0 when none */
+    time_t started, ended;
+    /* progress: valid when have_progress */
+    bool have_progress;
+    double percent;
+    uint64_t data_total, data_processed, data_remaining;
+    uint64_t mem_bps;           /* bytes per second */
+    unsigned iteration;
+    uint64_t downtime_ms;       /* expected downtime */
+    bool cancel_requested;
+    char *message;              /* last word: result or error */
+};
+
 struct model {
+    struct vec tasks;           /* struct task *, oldest first, bounded */
     struct vec dcs;             /* struct dc *, owned, ordered by name */
     struct vec clusters;        /* struct cluster * */
     struct vec hosts;           /* struct host * */
@@ -216,6 +247,18 @@ void model_vm_set_state(struct model *m, struct vm *vm, enum vm_state st,
 #define MODEL_AUDIT_MAX 1000
 void model_audit_push(struct model *m, const struct audit *a);
 void audit_free(struct audit *a);
+
+/* Tasks.  model_task_new returns a RUNNING task with a fresh id; ended
+ * ones beyond MODEL_TASKS_MAX are dropped, oldest first. */
+#define MODEL_TASKS_MAX 200
+struct task *model_task_new(struct model *m, enum task_kind kind,
+                            const char *object);
+struct task *model_task_by_id(const struct model *m, int64_t id);
+void model_task_end(struct model *m, struct task *t, enum task_state st,
+                    const char *message);
+unsigned model_tasks_running(const struct model *m);
+const char *task_state_name(enum task_state st);
+const char *task_kind_name(enum task_kind k);
 
 /* Counts for the header. */
 struct model_counts {

@@ -1380,6 +1380,12 @@ vconn_host_id(struct vconn *vc)
     return vc->host_id;
 }
 
+struct model *
+virt_model(struct virt *v)
+{
+    return v->m;
+}
+
 int64_t
 virt_vm_host(struct virt *v, const char *uuid)
 {

@@ -94,6 +94,16 @@ int virt_vm_delete(struct virt *v, int64_t host_id, const char *uuid,
                    const char *vm_name, bool delete_disks, virt_done_fn done,
                    void *opaque);
 
+struct migrate_opts;
+
+/* Live-migrate the VM to the host dst_host_id (peer to peer, the
+ * destination's URI as registered), reporting progress into the task
+ * task_id at least once a second; cancelling the task aborts the job and
+ * the VM stays on the source.  0 when started, -1 (err_set). */
+int virt_vm_migrate(struct virt *v, const char *uuid, int64_t dst_host_id,
+                    const struct migrate_opts *o, int64_t task_id,
+                    virt_done_fn done, void *opaque);
+
 /* Connects, refreshes and operations in flight. */
 unsigned virt_busy(const struct virt *v);
 /* True when no host is Connecting and no connect job runs. */
