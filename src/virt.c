@@ -57,6 +57,7 @@ struct vconn {
     virConnectPtr conn;         /* set while Up or Maintenance */
     unsigned gen;               /* bumped by every (dis)connect */
     bool connecting;
+    bool failed_once;           /* answered at least once with a failure */
     bool stats_busy;
     bool removed;
     int refs;                   /* jobs in flight that point here */
@@ -538,6 +539,8 @@ static void
 host_fail(struct vconn *vc, struct host *h, const char *reason)
 {
     struct virt *v = vc->v;
+
+    vc->failed_once = true;
     bool was = h->state != HOST_NONRESPONSIVE;
     char *msg;
 
@@ -1008,6 +1011,13 @@ dom_merge(struct model *m, struct host *h, struct vm *vm,
 
     model_vm_set_state(m, vm, map_state(d->state), d->reason);
     vm->known = d->has & (STAT_CPU | STAT_MEM | STAT_DISK | STAT_NET | STAT_VCPU);
+    if (vm->state != VM_RUNNING && vm->state != VM_PAUSED &&
+        vm->state != VM_BLOCKED) {
+        /* an inactive VM has no live numbers, whatever its record says */
+        vm->known &= ~(STAT_CPU | STAT_MEM | STAT_DISK | STAT_NET);
+        had = 0;
+        vm->prev_t = 0;
+    }
     if (d->has & STAT_VCPU)
         vm->vcpus_cur = d->vcpus;
     if (d->has & STAT_MEM) {
@@ -1455,7 +1465,7 @@ virt_free(struct virt **vp)
      * host that hangs must not hang exit, so past the deadline v is left
      * allocated for the stragglers. */
     v->notify = NULL;
-    deadline = loop_now() + 3.0;
+    deadline = loop_now() + 1.0;
     timer = loop_add_timer(50, drain_tick, NULL);
     while ((v->busy || jobs_pending()) && loop_now() < deadline)
         loop_run_once();
@@ -1483,7 +1493,8 @@ virt_settled(const struct virt *v)
 {
     for (size_t i = 0; i < v->conns.len; i++) {
         struct vconn *vc = v->conns.items[i];
-        if (!vc->removed && vc->connecting)
+        /* a host that failed is settled: it retries in the background */
+        if (!vc->removed && vc->connecting && !vc->failed_once)
             return false;
     }
     return true;

@@ -70,8 +70,9 @@ tap_diag(const char *fmt, ...)
 void
 tap_skip_all(const char *why)
 {
+    /* Automake's TAP driver reads the plan; exit 77 would be an error */
     printf("1..0 # SKIP %s\n", why);
-    exit(77);
+    exit(0);
 }
 
 const char *
