@@ -437,7 +437,15 @@ up() {
 # Pids of the processes in the mount namespaces $1 (inode numbers, as
 # ns_exec records them).  One stat for all: forks are slow on small VMs.
 ns_pids() {
+    local own
     [ -n "${1// /}" ] || return 0
+    # Never the namespace this script runs in: a host's recorded namespace
+    # equal to ours would mean killing everything on the machine.
+    own=$(stat -L -c '%i' /proc/self/ns/mnt)
+    case " $1 " in
+    *" $own "*) echo "lab.sh: a host is recorded in this namespace; not killing" >&2
+        return 0 ;;
+    esac
     # (stat fails on processes that end meanwhile: not an error)
     { stat -L -c '%i %n' /proc/[0-9]*/ns/mnt 2>/dev/null || true; } |
         awk -v want=" $1 " 'index(want, " " $1 " ") {
