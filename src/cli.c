@@ -105,6 +105,10 @@ cli_usage(FILE *out)
                    "  cluster remove NAME                   remove an empty cluster\n"
                    "  host add NAME URI --cluster CLUSTER   add a libvirt host\n"
                    "  host remove NAME                      remove a host without VMs\n"
+                   "  host maintenance NAME                 move its VMs away, then maintenance\n"
+                   "  host activate NAME                    bring a host back from maintenance\n"
+                   "  host confirm-rebooted NAME            the host was rebooted: restart its\n"
+                   "                                        HA VMs elsewhere\n"
                    "  vm start|shutdown|destroy|reboot|suspend|resume NAME\n"
                    "                                        act on a VM (name or UUID)\n"
                    "  vm create NAME --cluster C --memory MIB [--vcpus N] [--host H]\n"
@@ -125,6 +129,8 @@ cli_usage(FILE *out)
                    "     [--timeout S [--timeout-action abort|postcopy|suspend]]\n"
                    "                                        live-migrate (Ctrl-C cancels)\n"
                    "  events [--since WHEN] [--json]        list the audit log\n"
+                   "  run                                   the engine without a screen: keep\n"
+                   "                                        hosts watched, HA on; print events\n"
                    "\n"
                    "Options:\n"
                    "      --dump          print the inventory tree with states and stats\n"
@@ -240,6 +246,13 @@ wait_settled(void *opaque)
 }
 
 static int
+wait_ha_idle(void *opaque)
+{
+    struct wait_ctx *w = opaque;
+    return w->timed_out || model_tasks_running(engine_model(w->e)) == 0;
+}
+
+static int
 wait_never(void *opaque)
 {
     return ((struct wait_ctx *)opaque)->timed_out;
@@ -308,6 +321,42 @@ report_engine(struct engine *e, int rc)
     return CLI_OK;
 }
 
+static int wait_op(void *opaque);
+static void op_finished(void *opaque, int ok, const char *message);
+
+/* host maintenance / activate / confirm-rebooted: they act on live hosts,
+ * so connect first; maintenance waits for its evacuation. */
+static int
+cmd_host_state(struct engine *e, const struct cli_opts *o)
+{
+    struct wait_ctx w = { .e = e };
+    const char *verb = o->words[1], *name = o->words[2];
+    int rc;
+
+    engine_start(e);
+    run_until(&w, wait_settled, 30);
+    if (streq(verb, "maintenance")) {
+        rc = engine_host_maintenance(e, name, op_finished, &w);
+        if (rc == 0) {
+            w.timed_out = false;
+            loop_run(wait_op, &w);
+            fprintf(w.op_ok ? stdout : stderr, "%s\n", w.op_msg);
+            rc = w.op_ok ? CLI_OK : CLI_FAILED;
+            free(w.op_msg);
+            return rc;
+        }
+    } else if (streq(verb, "activate")) {
+        rc = engine_host_activate(e, name);
+    } else {
+        rc = engine_host_confirm_rebooted(e, name);
+        if (rc == 0) {
+            /* let the HA restarts run before the command ends */
+            run_until(&w, wait_ha_idle, 120);
+        }
+    }
+    return report_engine(e, rc);
+}
+
 static int
 cmd_inventory(struct engine *e, const struct cli_opts *o)
 {
@@ -351,6 +400,14 @@ cmd_inventory(struct engine *e, const struct cli_opts *o)
         engine_start(e);
         run_until(&w, wait_settled, 30);
         rc = engine_host_remove(e, o->words[2]);
+    } else if (streq(kind, "host") && (streq(verb, "maintenance") ||
+                                       streq(verb, "activate") ||
+                                       streq(verb, "confirm-rebooted"))) {
+        if (o->nwords != 3) {
+            fprintf(stderr, _("virtdeck: usage: virtdeck host %s NAME\n"), verb);
+            return CLI_USAGE;
+        }
+        return cmd_host_state(e, o);
     } else {
         fprintf(stderr, _("virtdeck: unknown command '%s %s'; see "
                           "'virtdeck --help'.\n"), kind, verb);
@@ -876,6 +933,73 @@ cmd_migrate(struct engine *e, const struct config *cfg, const struct cli_opts *o
     return rc;
 }
 
+/* ---- run: the engine without a screen ---- */
+
+struct run_ctx {
+    struct engine *e;
+    bool stop;
+    const struct audit *last;   /* the newest entry printed */
+};
+
+static void
+run_signal(int signo, void *opaque)
+{
+    ((struct run_ctx *)opaque)->stop = true;
+}
+
+static int
+run_stopped(void *opaque)
+{
+    return ((struct run_ctx *)opaque)->stop;
+}
+
+/* Print the audit entries written since the last pass, once per pass. */
+static void
+run_flush(void *opaque)
+{
+    struct run_ctx *c = opaque;
+    struct model *m = engine_model(c->e);
+    size_t start = 0;
+
+    for (size_t i = m->audit.len; c->last && i-- > 0;) {
+        if (m->audit.items[i] == c->last) {
+            start = i + 1;
+            break;
+        }
+    }
+    for (size_t i = start; i < m->audit.len; i++) {
+        struct audit *a = m->audit.items[i];
+        char when[32];
+        struct tm tm;
+        char *msg;
+        localtime_r(&a->time, &tm);
+        strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+        msg = text_safe(a->message);
+        printf("%s  %-6s  %s\n", when, a->result, msg);
+        free(msg);
+        c->last = a;
+    }
+    fflush(stdout);
+}
+
+static int
+cmd_run(struct engine *e, const struct cli_opts *o)
+{
+    struct run_ctx c = { .e = e };
+
+    if (o->nwords != 1) {
+        fprintf(stderr, _("virtdeck: usage: virtdeck %s\n"), "run");
+        return CLI_USAGE;
+    }
+    loop_add_signal(SIGTERM, run_signal, &c);
+    loop_add_signal(SIGINT, run_signal, &c);
+    loop_add_before_sleep(run_flush, &c);
+    engine_start(e);
+    loop_run(run_stopped, &c);
+    run_flush(&c);
+    return CLI_OK;
+}
+
 static int
 cmd_dump(struct engine *e, const struct config *cfg, const struct cli_opts *o)
 {
@@ -1081,7 +1205,7 @@ cli_main(int argc, char **argv, cli_console_fn console)
     }
     if (o.nwords && !streq(o.words[0], "dc") && !streq(o.words[0], "cluster") &&
         !streq(o.words[0], "host") && !streq(o.words[0], "vm") &&
-        !streq(o.words[0], "events")) {
+        !streq(o.words[0], "events") && !streq(o.words[0], "run")) {
         fprintf(stderr, _("virtdeck: unknown command '%s'; see 'virtdeck "
                           "--help'.\n"), o.words[0]);
         return CLI_USAGE;
@@ -1132,6 +1256,8 @@ cli_main(int argc, char **argv, cli_console_fn console)
         rc = cmd_inventory(e, &o);
     else if (o.nwords && streq(o.words[0], "vm"))
         rc = cmd_vm(e, cfg, &o);
+    else if (o.nwords && streq(o.words[0], "run"))
+        rc = cmd_run(e, &o);
     else if (o.dump)
         rc = cmd_dump(e, cfg, &o);
     else

@@ -32,6 +32,7 @@ struct config {
     int keepalive_interval;     /* seconds, 1 .. 600 (libvirt keepalive) */
     int keepalive_count;        /* 1 .. 100 */
     double reconnect_max;       /* back-off ceiling, seconds, 1 .. 3600 */
+    double ha_grace;            /* a lost host's seconds to come back, 1 .. 3600 */
     char *database;             /* NULL: store_default_path() */
     char *log_file;             /* NULL: no log unless -v */
     bool color;                 /* false: monochrome */

@@ -195,6 +195,15 @@ domxml_parse(const char *xml, int len, struct vm_conf *c)
         free(pw);
     }
     c->devices = parse_devices(child(root, "devices"));
+    {
+        char **local = NULL;
+        if (domxml_local_disks(xml, &local) == 0) {
+            c->local_disks = local[0] != NULL;
+            for (size_t i = 0; local[i]; i++)
+                free(local[i]);
+            free(local);
+        }
+    }
 
     n = child(root, "metadata");
     for (xmlNode *m = n ? n->children : NULL; m; m = m->next) {
@@ -222,6 +231,7 @@ vm_conf_clear(struct vm_conf *c)
     FREE(c->os_type);
     FREE(c->graphics);
     FREE(c->gfx_listen);
+    FREE(c->ha_xml);
     for (size_t i = 0; c->devices && c->devices[i]; i++)
         free(c->devices[i]);
     FREE(c->devices);

@@ -24,6 +24,8 @@ struct vm_conf {
                              * "disk vda /var/lib/x.qcow2", "cdrom hdc -",
                              * "nic 52:54:00:.. network default" */
     bool ha;
+    bool local_disks;       /* see domxml_local_disks */
+    char *ha_xml;           /* filled by the backend for HA VMs */
 };
 
 /* Parse XML (length len, or strlen when len < 0) into c.  Returns 0, or -1

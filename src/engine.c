@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "demo.h"
 #include "engine.h"
+#include "engine_priv.h"
 #include "loop.h"
 #include "store.h"
 #include "util/err.h"
@@ -18,16 +19,6 @@
 #include "domxml.h"
 #include "migrate.h"
 
-struct engine {
-    const struct config *cfg;
-    struct store *store;
-    struct model *m;
-    struct virt *virt;
-    bool demo;
-    bool started;
-    int refresh_timer;
-    char *user;
-};
 
 static char *
 engine_make_user(void)
@@ -52,6 +43,7 @@ engine_open(const struct config *cfg, const char *db_path, unsigned flags)
 
     e->cfg = cfg;
     e->refresh_timer = -1;
+    e->ha_timer = -1;
     e->user = engine_make_user();
     e->m = model_new();
 
@@ -104,6 +96,8 @@ engine_free(struct engine **ep)
     if (!e)
         return;
     loop_remove_timer(e->refresh_timer);
+    if (e->started)
+        engine_ha_stop(e);
     virt_free(&e->virt);
     store_free(&e->store);
     model_free(&e->m);
@@ -135,6 +129,7 @@ engine_start(struct engine *e)
         .keepalive_count = e->cfg->keepalive_count,
         .reconnect_min = 1,
         .reconnect_max = e->cfg->reconnect_max,
+        .ha_grace = e->cfg->ha_grace,
     };
 
     if (e->started)
@@ -146,6 +141,7 @@ engine_start(struct engine *e)
     }
     e->refresh_timer = loop_add_timer((int)(e->cfg->refresh_interval * 1000),
                                       engine_tick, e);
+    engine_ha_start(e);
     e->started = true;
     return 0;
 }
@@ -260,7 +256,7 @@ engine_audit(struct engine *e, const char *object, const char *action, int ok,
 }
 
 /* Audit a failed inventory change with the message err_set() holds. */
-static int
+int
 engine_refuse(struct engine *e, const char *object, const char *action)
 {
     char *msg = xstrdup(err_msg());
@@ -538,7 +534,7 @@ engine_vm_op(struct engine *e, const char *name, enum vm_op op,
 
 /* Free memory of a host in KiB: what it reports, else its total less the
  * maximum memory of the VMs that run there. */
-static uint64_t
+uint64_t
 host_free_kib(const struct host *h)
 {
     uint64_t used = 0;
@@ -553,7 +549,7 @@ host_free_kib(const struct host *h)
     return h->mem_total_kib > used ? h->mem_total_kib - used : 0;
 }
 
-static unsigned
+unsigned
 host_running(const struct host *h)
 {
     unsigned n = 0;
@@ -688,7 +684,7 @@ engine_vm_create(struct engine *e, const struct vm_spec *spec,
     return 0;
 }
 
-static struct vm *
+struct vm *
 engine_find_vm(struct engine *e, const char *name, const char *action)
 {
     bool ambiguous = false;
@@ -760,7 +756,7 @@ engine_vm_delete(struct engine *e, const char *name, bool delete_disks,
 
 /* ---- migration ---- */
 
-static bool
+bool
 host_fits(const struct host *h, const struct vm *vm)
 {
     return host_free_kib(h) >= vm->mem_max_kib &&

@@ -103,6 +103,16 @@ struct host *engine_pick_migration_target(struct engine *e,
 /* Ask a running task to stop (a migration is aborted).  0 or -1. */
 int engine_task_cancel(struct engine *e, int64_t task_id);
 
+/* Maintenance: move the host's VMs away (at most two at a time, biggest
+ * first), then Maintenance.  Refused up front when a VM cannot move.
+ * done gets the outcome.  0 when started, -1 (err_set, audited). */
+int engine_host_maintenance(struct engine *e, const char *host,
+                            virt_done_fn done, void *opaque);
+int engine_host_activate(struct engine *e, const char *host);
+/* The operator's word that a NonResponsive host was rebooted or powered
+ * off: its VMs are down, its HA VMs restart elsewhere. */
+int engine_host_confirm_rebooted(struct engine *e, const char *host);
+
 /* Record an audit entry (store and model).  ok: 1, 0 failed, -1 info. */
 void engine_audit(struct engine *e, const char *object, const char *action,
                   int ok, const char *message);

@@ -40,6 +40,7 @@ vm_free(void *p)
     free(vm->os_type);
     free(vm->graphics);
     free(vm->gfx_listen);
+    free(vm->ha_xml);
     vec_clear(&vm->devices, free);
     free(vm);
 }
@@ -445,6 +446,7 @@ static const char *const host_state_names[] = {
     [HOST_UP] = N_("Up"),
     [HOST_NONRESPONSIVE] = N_("NonResponsive"),
     [HOST_MAINTENANCE] = N_("Maintenance"),
+    [HOST_PREPARING_MAINTENANCE] = N_("PreparingForMaintenance"),
 };
 
 static const char *const vm_state_names[] = {

@@ -30,7 +30,9 @@ enum host_state {
     HOST_UP,
     HOST_NONRESPONSIVE,
     HOST_MAINTENANCE,
+    HOST_PREPARING_MAINTENANCE,     /* its VMs are being migrated away */
 };
+#define HOST_STATE_LAST HOST_PREPARING_MAINTENANCE
 
 enum vm_state {
     VM_UNKNOWN,
@@ -80,6 +82,9 @@ struct vm {
     bool persistent;
     bool ha;                    /* from the domain's virtdeck metadata */
     bool have_config;           /* XML fetched and parsed */
+    bool local_disks;           /* disks a live migration would have to copy */
+    char *ha_xml;               /* HA VMs: the inactive definition, to
+                                 * restart it elsewhere when its host fails */
     /* configuration (from the domain XML) */
     unsigned vcpus;
     uint64_t mem_max_kib;
@@ -130,6 +135,8 @@ struct host {
     struct vec vms;             /* struct vm *, owned */
     unsigned tick;              /* refresh counter */
     time_t since;               /* when the state last changed */
+    time_t lost;                /* when an Up connection was lost, 0 */
+    bool fenced;                /* evidence that nothing runs there any more */
 };
 
 struct sd {

@@ -63,6 +63,7 @@ struct vconn {
     int refs;                   /* jobs in flight that point here */
     int retry_timer;
     int deadline_timer;
+    int grace_timer;            /* runs while a lost host may come back */
     double backoff;
     int nowait;                 /* NOWAIT flag: -1 untried, 0 refused, 1 ok */
     int lifecycle_id;
@@ -77,6 +78,8 @@ struct virt {
     void *opaque;
     struct vec conns;           /* struct vconn * */
     unsigned busy;
+    virt_host_hook_fn host_hook;
+    void *host_hook_opaque;
 };
 
 /* Live backends: callbacks that arrive late check here first. */
@@ -144,6 +147,7 @@ vconn_get(struct virt *v, int64_t host_id)
     vc->host_id = host_id;
     vc->retry_timer = -1;
     vc->deadline_timer = -1;
+    vc->grace_timer = -1;
     vc->nowait = -1;
     vc->lifecycle_id = -1;
     vc->backoff = v->o.reconnect_min;
@@ -388,6 +392,10 @@ fetch_confs(virDomainPtr *doms, size_t n, struct conf_item **out, size_t *n_out)
         if (!xml)
             continue;
         if (domxml_parse(xml, -1, &items[k].conf) == 0) {
+            if (items[k].conf.ha)
+                /* kept to restart it on another host if this one fails */
+                items[k].conf.ha_xml = virDomainGetXMLDesc(
+                    doms[i], VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
             if (virDomainGetState(doms[i], &st, &reason, 0) < 0)
                 st = VIR_DOMAIN_NOSTATE;
             items[k].state = st;
@@ -531,20 +539,44 @@ vm_apply_conf(struct model *m, struct vm *vm, const struct vm_conf *c)
     for (size_t i = 0; c->devices && c->devices[i]; i++)
         vec_push(&vm->devices, xstrdup(c->devices[i]));
     vm->ha = c->ha;
+    vm->local_disks = c->local_disks;
+    if (c->ha_xml) {
+        free(vm->ha_xml);
+        vm->ha_xml = xstrdup(c->ha_xml);
+    }
     vm->have_config = true;
     m->events |= MODEL_EV_VM_LIST;
+}
+
+/* Every host state change of the backend goes through here, so the
+ * engine's hook (maintenance, HA) sees it. */
+static void
+set_host_state(struct virt *v, struct host *h, enum host_state st,
+               const char *reason)
+{
+    enum host_state old = h->state;
+    model_host_set_state(v->m, h, st, reason);
+    if (old != st && v->host_hook)
+        v->host_hook(v->host_hook_opaque, h->id, old, st);
 }
 
 static void
 host_fail(struct vconn *vc, struct host *h, const char *reason)
 {
     struct virt *v = vc->v;
-
-    vc->failed_once = true;
     bool was = h->state != HOST_NONRESPONSIVE;
     char *msg;
 
-    model_host_set_state(v->m, h, HOST_NONRESPONSIVE, reason);
+    vc->failed_once = true;
+    if (vc->grace_timer >= 0) {
+        /* lost a moment ago: keep trying quietly until the grace ends */
+        char *r = xasprintf(_("connection lost, reconnecting: %s"), reason);
+        model_host_set_state(v->m, h, HOST_CONNECTING, r);
+        free(r);
+        schedule_retry(vc);
+        return;
+    }
+    set_host_state(v, h, HOST_NONRESPONSIVE, reason);
     /* What runs there is no longer known; keep the list, mark it unknown. */
     for (size_t i = 0; i < h->vms.len; i++)
         model_vm_set_state(v->m, h->vms.items[i], VM_UNKNOWN, 0);
@@ -597,8 +629,14 @@ connect_done(void *arg)
         vm->persistent = it->persistent;
         model_vm_set_state(v->m, vm, map_state(it->state), it->reason);
     }
-    model_host_set_state(v->m, h, h->maintenance ? HOST_MAINTENANCE : HOST_UP,
-                         h->maintenance ? h->reason : NULL);
+    if (vc->grace_timer >= 0) {
+        loop_remove_timer(vc->grace_timer);
+        vc->grace_timer = -1;
+    }
+    h->lost = 0;
+    h->fenced = false;
+    set_host_state(v, h, h->maintenance ? HOST_MAINTENANCE : HOST_UP,
+                   h->maintenance ? h->reason : NULL);
     {
         char *msg = xasprintf(_("Host '%s' is connected (%zu VMs)."), h->name,
                               j->n_items);
@@ -650,8 +688,8 @@ connect_start(struct vconn *vc)
     vc->gen++;
     vc->connecting = true;
     vc->stats_busy = false;
-    if (h->state != HOST_NONRESPONSIVE)
-        model_host_set_state(v->m, h, HOST_CONNECTING, NULL);
+    if (h->state != HOST_NONRESPONSIVE && vc->grace_timer < 0)
+        set_host_state(v, h, HOST_CONNECTING, NULL);
 
     j = xcalloc(1, sizeof(*j));
     j->vc = vc;
@@ -692,11 +730,59 @@ schedule_retry(struct vconn *vc)
         vc->backoff = vc->v->o.reconnect_max;
 }
 
+static void
+grace_fire(void *opaque)
+{
+    struct vconn *vc = opaque;
+    struct host *h = vconn_host(vc);
+    char *reason;
+
+    loop_remove_timer(vc->grace_timer);
+    vc->grace_timer = -1;
+    if (!h || h->state == HOST_UP || h->state == HOST_MAINTENANCE)
+        return;
+    reason = xasprintf(_("the connection was lost and did not come back "
+                         "within %.0f seconds"), vc->v->o.ha_grace);
+    host_fail(vc, h, reason);
+    free(reason);
+}
+
 /* The connection went away (close callback or a failing call). */
 static void
 conn_lost(struct vconn *vc, const char *reason)
 {
     struct host *h = vconn_host(vc);
+    bool was_up = h && (h->state == HOST_UP || h->state == HOST_MAINTENANCE ||
+                        h->state == HOST_PREPARING_MAINTENANCE);
+
+    if (was_up && vc->v->o.ha_grace > 0 && vc->grace_timer < 0) {
+        /* Give it the grace period before calling it NonResponsive. */
+        char *r = xasprintf(_("connection lost, reconnecting: %s"), reason);
+        h->lost = time(NULL);
+        set_host_state(vc->v, h, HOST_CONNECTING, r);
+        free(r);
+        for (size_t i = 0; i < h->vms.len; i++)
+            model_vm_set_state(vc->v->m, h->vms.items[i], VM_UNKNOWN, 0);
+        vc->grace_timer = loop_add_timer((int)(vc->v->o.ha_grace * 1000),
+                                         grace_fire, vc);
+        {
+            char *msg = xasprintf(_("Lost the connection to host '%s' (%s); "
+                                    "it has %.0f s to come back."), h->name,
+                                  reason, vc->v->o.ha_grace);
+            notify(vc->v, h->name, "connect", 0, msg);
+            free(msg);
+        }
+        if (vc->conn) {
+            close_conn_async(vc->conn, vc->lifecycle_id);
+            vc->conn = NULL;
+            vc->lifecycle_id = -1;
+        }
+        vc->gen++;
+        vc->stats_busy = false;
+        vc->backoff = vc->v->o.reconnect_min;
+        schedule_retry(vc);
+        return;
+    }
     if (vc->conn) {
         close_conn_async(vc->conn, vc->lifecycle_id);
         vc->conn = NULL;
@@ -746,7 +832,8 @@ virt_host_disconnect(struct virt *v, int64_t host_id)
         return;
     loop_remove_timer(vc->retry_timer);
     loop_remove_timer(vc->deadline_timer);
-    vc->retry_timer = vc->deadline_timer = -1;
+    loop_remove_timer(vc->grace_timer);
+    vc->retry_timer = vc->deadline_timer = vc->grace_timer = -1;
     if (vc->conn)
         close_conn_async(vc->conn, vc->lifecycle_id);
     vc->conn = NULL;
@@ -1317,7 +1404,20 @@ virt_vm_op(struct virt *v, const char *uuid, enum vm_op op, virt_done_fn done,
            void *opaque)
 {
     struct vm *vm = model_vm_by_uuid(v->m, uuid);
-    struct host *h;
+
+    if (!vm) {
+        err_set(_("There is no VM with UUID %s."), uuid);
+        return -1;
+    }
+    return virt_vm_op_on(v, vm->host_id, uuid, op, done, opaque);
+}
+
+int
+virt_vm_op_on(struct virt *v, int64_t host_id, const char *uuid, enum vm_op op,
+              virt_done_fn done, void *opaque)
+{
+    struct host *h = model_host_by_id(v->m, host_id);
+    struct vm *vm = h ? model_host_vm(h, uuid) : NULL;
     struct vconn *vc;
     struct op_job *j;
 
@@ -1325,7 +1425,6 @@ virt_vm_op(struct virt *v, const char *uuid, enum vm_op op, virt_done_fn done,
         err_set(_("There is no VM with UUID %s."), uuid);
         return -1;
     }
-    h = model_host_by_id(v->m, vm->host_id);
     vc = h ? vconn_find(v, h->id) : NULL;
     if (!h || !vc || !vc->conn) {
         err_set(_("The host of VM '%s' is not connected: wait until it is Up."),
@@ -1388,6 +1487,13 @@ int64_t
 vconn_host_id(struct vconn *vc)
 {
     return vc->host_id;
+}
+
+void
+virt_set_host_hook(struct virt *v, virt_host_hook_fn fn, void *opaque)
+{
+    v->host_hook = fn;
+    v->host_hook_opaque = opaque;
 }
 
 struct model *

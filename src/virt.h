@@ -34,6 +34,8 @@ struct virt_opts {
     int keepalive_count;
     double reconnect_min;       /* first retry delay, seconds */
     double reconnect_max;       /* back-off ceiling, seconds */
+    double ha_grace;            /* seconds a lost Up host may take to come
+                                 * back before it is NonResponsive (0: none) */
 };
 
 /* Told of everything worth an audit entry: host state changes, operation
@@ -46,6 +48,10 @@ typedef void (*virt_done_fn)(void *opaque, int ok, const char *message);
 
 struct virt;
 
+/* Told of every host state change the backend makes (main thread). */
+typedef void (*virt_host_hook_fn)(void *opaque, int64_t host_id,
+                                  enum host_state old, enum host_state now);
+
 /* Install libvirt's error sink (nothing may print to the tty) and
  * initialise libvirt.  Call once, after loop_init(). */
 int virt_global_init(void);
@@ -54,6 +60,8 @@ struct virt *virt_new(struct model *m, const struct virt_opts *o,
                       virt_notify_fn notify, void *opaque);
 /* Close every connection (in jobs) and free.  Safe with jobs in flight. */
 void virt_free(struct virt **v);
+
+void virt_set_host_hook(struct virt *v, virt_host_hook_fn fn, void *opaque);
 
 /* Start connecting the host (Connecting, then Up or NonResponsive). */
 void virt_host_connect(struct virt *v, int64_t host_id);
@@ -95,6 +103,16 @@ int virt_vm_delete(struct virt *v, int64_t host_id, const char *uuid,
                    void *opaque);
 
 struct migrate_opts;
+
+/* Define xml on the host and start it (an HA restart).  The result goes
+ * to done only: the caller reports it. */
+int virt_vm_define_start(struct virt *v, int64_t host_id,
+                         const char *host_name, const char *vm_name,
+                         const char *xml, virt_done_fn done, void *opaque);
+/* Run op on the copy of the VM (by UUID) that host_id has: when two hosts
+ * know the same UUID (a stale definition after an HA restart). */
+int virt_vm_op_on(struct virt *v, int64_t host_id, const char *uuid,
+                  enum vm_op op, virt_done_fn done, void *opaque);
 
 /* Live-migrate the VM to the host dst_host_id (peer to peer, the
  * destination's URI as registered), reporting progress into the task

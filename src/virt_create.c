@@ -483,3 +483,73 @@ virt_vm_delete(struct virt *v, int64_t host_id, const char *uuid,
     jobs_submit(delete_run, change_done, j);
     return 0;
 }
+
+/* ---- define and start a saved definition (HA restart) ---- */
+
+struct restart_job {
+    struct vconn *vc;
+    virConnectPtr conn;
+    char *xml;
+    char *vm_name, *host_name;
+    virt_done_fn done;
+    void *opaque;
+    char *error;
+};
+
+static void
+restart_run(void *arg)
+{
+    struct restart_job *j = arg;
+    virDomainPtr dom = virDomainDefineXML(j->conn, j->xml);
+
+    if (!dom) {
+        j->error = virt_last_error();
+        return;
+    }
+    if (virDomainIsActive(dom) != 1 && virDomainCreate(dom) < 0)
+        j->error = virt_last_error();
+    virDomainFree(dom);
+}
+
+static void
+restart_done(void *arg)
+{
+    struct restart_job *j = arg;
+    char *msg = j->error
+        ? xasprintf(_("Could not start VM '%s' on host '%s': %s"), j->vm_name,
+                    j->host_name, j->error)
+        : xasprintf(_("VM '%s' started on host '%s'."), j->vm_name,
+                    j->host_name);
+
+    if (j->done)
+        j->done(j->opaque, j->error ? 0 : 1, msg);
+    free(msg);
+    virConnectClose(j->conn);
+    virt_release(j->vc);
+    free(j->xml);
+    free(j->vm_name);
+    free(j->host_name);
+    free(j->error);
+    free(j);
+}
+
+int
+virt_vm_define_start(struct virt *v, int64_t host_id, const char *host_name,
+                     const char *vm_name, const char *xml, virt_done_fn done,
+                     void *opaque)
+{
+    struct restart_job *j = xcalloc(1, sizeof(*j));
+
+    j->vc = virt_hold(v, host_id, &j->conn);
+    if (!j->vc) {
+        free(j);
+        return -1;
+    }
+    j->xml = xstrdup(xml);
+    j->vm_name = xstrdup(vm_name);
+    j->host_name = xstrdup(host_name);
+    j->done = done;
+    j->opaque = opaque;
+    jobs_submit(restart_run, restart_done, j);
+    return 0;
+}

@@ -206,6 +206,15 @@ mig_done(void *arg)
         msg = xasprintf(_("Could not migrate VM '%s' to host '%s': %s."),
                         g->vm_name, g->dst_name, g->error);
     }
+    if (st == TASK_DONE) {
+        /* The source's events (stopped, undefined) may still be on their
+         * way: the VM has left the source now, whatever they say later. */
+        struct host *src = model_host_by_id(m, vconn_host_id(g->vc));
+        if (src)
+            model_vm_remove(m, src, g->uuid);
+        if (t)
+            virt_refresh_host(g->v, t->dst_host);
+    }
     if (t) {
         if (st == TASK_DONE) {
             t->percent = 100;

@@ -259,6 +259,7 @@ host_state_symbol(int state)
     case HOST_CONNECTING: return '~';
     case HOST_NONRESPONSIVE: return '!';
     case HOST_MAINTENANCE: return 'm';
+    case HOST_PREPARING_MAINTENANCE: return '>';
     default: return '?';
     }
 }
@@ -270,6 +271,7 @@ host_state_color(int state)
     case HOST_UP: return CE_STATE_UP;
     case HOST_CONNECTING:
     case HOST_MAINTENANCE:
+    case HOST_PREPARING_MAINTENANCE:
         return CE_STATE_WARN;
     case HOST_NONRESPONSIVE: return CE_STATE_DOWN;
     default: return CE_NORMAL;

@@ -149,7 +149,7 @@ build(struct help *h, int width)
                                       "anything"));
     add(h, 0, "");
     add(h, 1, _("State symbols"));
-    for (int s = HOST_CONNECTING; s <= HOST_MAINTENANCE; s++) {
+    for (int s = HOST_CONNECTING; s <= HOST_STATE_LAST; s++) {
         sb_reset(&b);
         sb_addf(&b, "  %c  %s %s", host_state_symbol(s), _("host"),
                 host_state_label(s));

@@ -117,7 +117,7 @@ col_width(const struct col *c)
 {
     int w = text_width(_(c->label)) + 1;
     if (c->id == C_STATE) {
-        int last = L.kind == LK_VMS ? VM_PMSUSPENDED : HOST_MAINTENANCE;
+        int last = L.kind == LK_VMS ? VM_PMSUSPENDED : HOST_STATE_LAST;
         for (int s = 0; s <= last; s++) {
             int sw = text_width(L.kind == LK_VMS ? vm_state_label(s)
                                 : host_state_label(s));

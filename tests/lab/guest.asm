@@ -12,13 +12,18 @@
 ;   - echoes every byte it receives with the case of letters swapped
 ;     ("Hello" comes back as "hELLO"; Return as CR LF), so a console test can
 ;     tell the guest's answer from a terminal's local echo;
+;   - at boot fills FILL_MIB MiB above 1 MiB with non-zero bytes: QEMU
+;     sends zero pages almost for free, so without this a migration would
+;     be over in a blink even with a bandwidth cap; with it, a capped
+;     migration lasts long enough to watch and to cancel;
 ;   - on each tick rewrites 64 KiB of conventional memory, a different slice
 ;     of 0x10000-0x8ffff each time, so a live migration always has dirty
 ;     pages to send.
 ; It sleeps in HLT between timer interrupts, so an idle lab guest costs
-; almost no host CPU.  It never leaves real mode and uses only the BIOS timer
-; count at 0040:006c and the UART: both KVM and TCG (and KVM flavours that
-; only emulate real mode) run that the same way.  The UART is polled, so the
+; almost no host CPU.  Apart from one trip to protected mode at boot (to give
+; ES a 4 GiB limit for the fill: "unreal mode") it runs in real mode and uses
+; only the BIOS timer count at 0040:006c and the UART.  The domain needs
+; at least FILL_MIB + 2 MiB of memory (domxml.sh gives 32 MiB).  The UART is polled, so the
 ; firmware must not own COM1: no <bios useserial='yes'/> in the domain XML.
 
 bits 16
@@ -27,6 +32,7 @@ org 0x7c00
 COM1    equ 0x3f8
 LSR     equ COM1 + 5            ; line status: bit 0 data ready, bit 5 THR empty
 TICKS   equ 0x46c               ; BIOS timer count, 18.2 per second
+FILL_MIB equ 24
 
 start:
     cli
@@ -50,6 +56,24 @@ init:
 .ready:
     mov si, msg_banner
     call puts
+    in al, 0x92                 ; fast A20 gate: addresses above 1 MiB
+    or al, 2
+    and al, 0xfe                ; (bit 0 would reset the machine)
+    out 0x92, al
+    lgdt [gdt_desc]
+    mov eax, cr0
+    or al, 1
+    mov cr0, eax                ; protected mode, just long enough to...
+    mov bx, 8
+    mov es, bx                  ; ...load ES from the flat 4 GiB descriptor
+    and al, 0xfe
+    mov cr0, eax                ; real mode again; ES keeps its limit
+    xor bx, bx
+    mov es, bx
+    mov edi, 0x100000
+    mov ecx, FILL_MIB * 1024 * 256
+    mov eax, 0xa55a5aa5
+    a32 rep stosd               ; 32-bit addresses through ES:EDI
     mov ax, [TICKS]
     mov [last], ax
 
@@ -158,6 +182,10 @@ uart_setup:
     db 0xff, 0
 
 msg_banner: db 13, 10, "virtdeck lab guest", 13, 10, 0
+gdt:        dq 0
+            dq 0x00cf92000000ffff   ; data, base 0, limit 4 GiB, writable
+gdt_desc:   dw gdt_desc - gdt - 1
+            dd gdt
 msg_tick:   db "tick ", 0
 msg_crlf:   db 13, 10, 0
 

@@ -485,8 +485,8 @@ down() {
             kill -TERM "$p" 2>/dev/null || true
             pids="$pids $p"
         fi
-        ns=$(cat "$d/mntns" 2>/dev/null || true)
-        [ -z "$ns" ] || nss="$nss $ns"
+        ns=$(cat "$d/mntns" "$d/mntns.old" 2>/dev/null | tr '\n' ' ' || true)
+        [ -z "${ns// /}" ] || nss="$nss $ns"
     done
     wait_gone "$pids" 50 || true
     # 2. everything else in the hosts' namespaces: QEMU, a stuck libvirtd
@@ -588,8 +588,27 @@ check() {
     [ $found = 0 ]
 }
 
+# Start host I again after its libvirtd died (the lab is up otherwise).
+host_up() {
+    local i=${1:-}
+    [ -n "$i" ] && [ "$i" -ge 1 ] 2>/dev/null && [ "$i" -le "$LAB_N" ] ||
+        die "host-up needs a host number from 1 to $LAB_N"
+    [ -f "$LAB_ROOT/$MARKER" ] || die "no lab in $LAB_ROOT"
+    if alive "$(cat "$(host_dir "$i")/tini.pid" 2>/dev/null)"; then
+        log "host$i runs already"
+        return 0
+    fi
+    # QEMU processes of the old daemon may live on in its namespace (a
+    # partition test): remember it, so `down` still ends them
+    cat "$(host_dir "$i")/mntns" >>"$(host_dir "$i")/mntns.old" 2>/dev/null || true
+    rm -f "$(host_sock "$i")" "$(host_dir "$i")/libvirtd.pid"
+    start_host "$i"
+    wait_host "$i"
+    log "host$i is back"
+}
+
 usage() {
-    echo "usage: $PROG up|down|status|env|check|deps" >&2
+    echo "usage: $PROG up|down|status|env|check|deps|host-up I" >&2
     echo "  (LAB_N=$LAB_N LAB_ROOT=$LAB_ROOT LAB_IP_BASE=$LAB_IP_BASE)" >&2
     exit 2
 }
@@ -601,6 +620,7 @@ status) load_settings; status ;;
 env) load_settings; env_out ;;
 check) load_settings; check ;;
 deps) deps ;;
+host-up) load_settings; host_up "${2:-}" ;;
 _ns) ns_exec "$2" ;;
 *) usage ;;
 esac

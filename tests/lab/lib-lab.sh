@@ -7,7 +7,7 @@
 # inventory), wait_for SECONDS CMD..., now_ms, and the lab's environment
 # (LAB_URI_i, LAB_TCP_URI_i, LAB_LOG_i, LAB_VIRT_TYPE, LAB_ROOT).
 # shellcheck disable=SC2154,SC2034
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${top_builddir:=$(cd "$here/../.." && pwd)}"
 : "${top_srcdir:=$(cd "$here/../.." && pwd)}"
 # shellcheck source=../lib.sh

@@ -1,0 +1,40 @@
+/* engine_priv.h: what the engine's modules (engine*.c) share.  Not for the
+ * front end or the CLI: they use engine.h. */
+#ifndef VD_ENGINE_PRIV_H
+#define VD_ENGINE_PRIV_H
+#include "engine.h"
+#include "util/vec.h"
+
+struct store;
+
+struct engine {
+    const struct config *cfg;
+    struct store *store;
+    struct model *m;
+    struct virt *virt;
+    bool demo;
+    bool started;
+    int refresh_timer;
+    char *user;
+    struct vec evacs;           /* struct evac *: hosts going to maintenance */
+    struct vec restarts;        /* struct ha_restart *: HA VMs to restart */
+    int ha_timer;               /* re-checks failed hosts */
+};
+
+/* Audit a refusal with the message err_set() holds; returns -1. */
+int engine_refuse(struct engine *e, const char *object, const char *action);
+/* Free memory of a host in KiB (reported, else total less running VMs). */
+uint64_t host_free_kib(const struct host *h);
+unsigned host_running(const struct host *h);
+bool host_fits(const struct host *h, const struct vm *vm);
+/* The VM by UUID or name; refuses (audited) when absent or ambiguous. */
+struct vm *engine_find_vm(struct engine *e, const char *name,
+                          const char *action);
+
+/* engine_ha.c: maintenance and HA, wired to the backend's host hook. */
+void engine_ha_start(struct engine *e);
+void engine_ha_stop(struct engine *e);
+void engine_ha_host_changed(void *opaque, int64_t host_id,
+                            enum host_state old, enum host_state now);
+
+#endif
