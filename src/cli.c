@@ -39,7 +39,8 @@ enum {
     OPT_INITRD, OPT_CMDLINE, OPT_GRAPHICS, OPT_LISTEN, OPT_PASSWORD_FILE,
     OPT_START, OPT_HA, OPT_NO_HA, OPT_DELETE_DISKS, OPT_FORCE,
     OPT_TO, OPT_BANDWIDTH, OPT_MAX_DOWNTIME, OPT_TIMEOUT, OPT_TIMEOUT_ACTION,
-    OPT_AUTO_CONVERGE, OPT_POSTCOPY, OPT_COPY_STORAGE,
+    OPT_AUTO_CONVERGE, OPT_POSTCOPY, OPT_COPY_STORAGE, OPT_NO_AUTO_CONVERGE,
+    OPT_NO_POSTCOPY,
 };
 
 static const struct option long_opts[] = {
@@ -86,6 +87,8 @@ static const struct option long_opts[] = {
     { "auto-converge", no_argument, NULL, OPT_AUTO_CONVERGE },
     { "postcopy", no_argument, NULL, OPT_POSTCOPY },
     { "copy-storage", no_argument, NULL, OPT_COPY_STORAGE },
+    { "no-auto-converge", no_argument, NULL, OPT_NO_AUTO_CONVERGE },
+    { "no-postcopy", no_argument, NULL, OPT_NO_POSTCOPY },
     { NULL, 0, NULL, 0 },
 };
 
@@ -103,6 +106,10 @@ cli_usage(FILE *out)
                    "  dc remove NAME                        remove an empty data center\n"
                    "  cluster add NAME --dc DC              add a cluster\n"
                    "  cluster remove NAME                   remove an empty cluster\n"
+                   "  cluster set NAME [--bandwidth MIBS] [--max-downtime MS]\n"
+                   "     [--[no-]auto-converge] [--[no-]postcopy]\n"
+                   "     [--timeout S] [--timeout-action abort|postcopy|suspend]\n"
+                   "                                        migration defaults of a cluster\n"
                    "  host add NAME URI --cluster CLUSTER   add a libvirt host\n"
                    "  host remove NAME                      remove a host without VMs\n"
                    "  host maintenance NAME                 move its VMs away, then maintenance\n"
@@ -200,6 +207,8 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
         case OPT_AUTO_CONVERGE: o->auto_converge = true; break;
         case OPT_POSTCOPY: o->postcopy = true; break;
         case OPT_COPY_STORAGE: o->copy_storage = true; break;
+        case OPT_NO_AUTO_CONVERGE: o->no_auto_converge = true; break;
+        case OPT_NO_POSTCOPY: o->no_postcopy = true; break;
         case ':':
             fprintf(stderr, _("virtdeck: option '%s' needs a value; see "
                               "'virtdeck --help'.\n"), argv[optind - 1]);
@@ -323,6 +332,8 @@ report_engine(struct engine *e, int rc)
 
 static int wait_op(void *opaque);
 static void op_finished(void *opaque, int ok, const char *message);
+static int parse_migrate_opts(const struct cli_opts *o,
+                              struct migrate_opts *mo);
 
 /* host maintenance / activate / confirm-rebooted: they act on live hosts,
  * so connect first; maintenance waits for its evacuation. */
@@ -379,6 +390,19 @@ cmd_inventory(struct engine *e, const struct cli_opts *o)
             return CLI_USAGE;
         }
         rc = engine_cluster_add(e, o->words[2], o->dc, o->description);
+    } else if (streq(kind, "cluster") && streq(verb, "set")) {
+        struct model *m = engine_model(e);
+        struct cluster *c;
+        struct migrate_opts mo;
+        if (need_words(o, 3, "cluster set NAME [--bandwidth MIBS] [...]") < 0)
+            return CLI_USAGE;
+        c = model_cluster_by_name(m, o->words[2]);
+        memset(&mo, 0, sizeof(mo));
+        if (c)
+            mo = c->mig;
+        if (parse_migrate_opts(o, &mo) < 0)
+            return CLI_USAGE;
+        rc = engine_cluster_set_migration(e, o->words[2], &mo);
     } else if (streq(kind, "cluster") && streq(verb, "remove")) {
         if (need_words(o, 3, "cluster remove NAME") < 0)
             return CLI_USAGE;
@@ -862,12 +886,13 @@ mig_signal(int signo, void *opaque)
     ((struct mig_ctx *)opaque)->interrupted = true;
 }
 
+/* Apply the options given on the command line over *mo (the cluster's
+ * defaults).  0 or -1 (message printed). */
 static int
 parse_migrate_opts(const struct cli_opts *o, struct migrate_opts *mo)
 {
     unsigned long long v;
 
-    memset(mo, 0, sizeof(*mo));
     if (o->bandwidth) {
         if (parse_num("--bandwidth", o->bandwidth, 1, 1024 * 1024, &v) < 0)
             return -1;
@@ -888,8 +913,10 @@ parse_migrate_opts(const struct cli_opts *o, struct migrate_opts *mo)
         fprintf(stderr, "virtdeck: %s\n", err_msg());
         return -1;
     }
-    mo->auto_converge = o->auto_converge;
-    mo->postcopy = o->postcopy;
+    if (o->auto_converge || o->no_auto_converge)
+        mo->auto_converge = o->auto_converge;
+    if (o->postcopy || o->no_postcopy)
+        mo->postcopy = o->postcopy;
     mo->copy_storage = o->copy_storage;
     if (migrate_opts_check(mo) < 0) {
         fprintf(stderr, "virtdeck: %s\n", err_msg());
@@ -904,12 +931,27 @@ cmd_migrate(struct engine *e, const struct config *cfg, const struct cli_opts *o
     struct wait_ctx w = { .e = e };
     struct mig_ctx c = { .w = &w, .e = e };
     struct migrate_opts mo;
+    struct model *m = engine_model(e);
+    struct vm *vm;
     int timer, rc;
 
-    if (parse_migrate_opts(o, &mo) < 0)
+    memset(&mo, 0, sizeof(mo));
+    if (parse_migrate_opts(o, &mo) < 0)     /* bad options: say so early */
         return CLI_USAGE;
     engine_start(e);
     run_until(&w, wait_settled, cfg->connect_timeout + 5);
+    /* the cluster's defaults, then what the command line says */
+    vm = model_vm_by_uuid(m, o->words[2]);
+    if (!vm)
+        vm = model_vm_by_name(m, o->words[2], NULL);
+    if (vm) {
+        struct host *h = model_host_by_id(m, vm->host_id);
+        struct cluster *cl = h ? model_cluster_by_id(m, h->cluster_id) : NULL;
+        if (cl)
+            mo = cl->mig;
+        if (parse_migrate_opts(o, &mo) < 0)
+            return CLI_USAGE;
+    }
     if (engine_vm_migrate(e, o->words[2], o->to, &mo, op_finished, &w,
                           &c.task) < 0) {
         char *t = text_safe(err_msg());

@@ -32,6 +32,7 @@ struct cli_opts {
     /* vm migrate */
     const char *to, *bandwidth, *max_downtime, *timeout, *timeout_action;
     bool auto_converge, postcopy, copy_storage;
+    bool no_auto_converge, no_postcopy;
     int nwords;
     char **words;           /* the command words, borrowed from argv */
 };

@@ -415,6 +415,33 @@ engine_cluster_remove(struct engine *e, const char *name)
 }
 
 int
+engine_cluster_set_migration(struct engine *e, const char *name,
+                             const struct migrate_opts *o)
+{
+    struct cluster *c = model_cluster_by_name(e->m, name);
+    char *msg;
+
+    if (!c) {
+        err_set(_("There is no cluster named '%s'."), name);
+        return engine_refuse(e, name, "cluster-migration");
+    }
+    if (migrate_opts_check(o) < 0 ||
+        store_cluster_set_migration(e->store, name, o) < 0)
+        return engine_refuse(e, name, "cluster-migration");
+    c->mig = *o;
+    msg = xasprintf(_("Cluster '%s' migrates with: bandwidth %lu MiB/s (0: no "
+                      "limit), maximum downtime %llu ms (0: default), "
+                      "auto-converge %s, post-copy %s, timeout %u s (0: none) "
+                      "then %s."), name, o->bandwidth_mibs, o->max_downtime_ms,
+                    o->auto_converge ? _("on") : _("off"),
+                    o->postcopy ? _("on") : _("off"), o->timeout_s,
+                    mig_timeout_action_name(o->timeout_action));
+    engine_audit(e, name, "cluster-migration", 1, msg);
+    free(msg);
+    return 0;
+}
+
+int
 engine_host_add(struct engine *e, const char *name, const char *uri,
                 const char *cluster)
 {
@@ -799,6 +826,12 @@ engine_vm_migrate(struct engine *e, const char *name, const char *dst,
     if (!vm)
         return -1;
     src = model_host_by_id(e->m, vm->host_id);
+    if (!o) {
+        struct cluster *c = src ? model_cluster_by_id(e->m, src->cluster_id)
+                                : NULL;
+        static const struct migrate_opts none;
+        o = c ? &c->mig : &none;
+    }
     if (migrate_opts_check(o) < 0)
         return engine_refuse(e, vm->name, "vm-migrate");
     if (vm->state != VM_RUNNING && vm->state != VM_PAUSED &&

@@ -11,6 +11,8 @@
 #include "model.h"
 #include "virt.h"
 
+struct migrate_opts;
+
 struct engine;
 
 enum {
@@ -59,6 +61,10 @@ int engine_cluster_edit(struct engine *e, const char *name,
                         const char *new_name, const char *dc,
                         const char *description);
 int engine_cluster_remove(struct engine *e, const char *name);
+/* A cluster's live-migration defaults (used when a migration or an
+ * evacuation gives none). */
+int engine_cluster_set_migration(struct engine *e, const char *name,
+                                 const struct migrate_opts *o);
 int engine_host_add(struct engine *e, const char *name, const char *uri,
                     const char *cluster);
 int engine_host_edit(struct engine *e, const char *name, const char *new_name,
@@ -92,7 +98,8 @@ int engine_vm_delete(struct engine *e, const char *vm, bool delete_disks,
 struct migrate_opts;
 
 /* Live-migrate a running VM to dst (a host name of its cluster), or to
- * the least-loaded Up host of its cluster with room when dst is NULL.  A
+ * the least-loaded Up host of its cluster with room when dst is NULL.
+ * o NULL: the cluster's defaults.  A
  * task follows it (*task_id).  0 when started, -1 (err_set, audited). */
 int engine_vm_migrate(struct engine *e, const char *vm, const char *dst,
                       const struct migrate_opts *o, virt_done_fn done,

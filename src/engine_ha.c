@@ -190,14 +190,13 @@ evac_pump(struct evac *ev)
 {
     struct engine *e = ev->e;
     struct host *h = model_host_by_id(e->m, ev->host_id);
-    struct migrate_opts mo;
 
-    memset(&mo, 0, sizeof(mo));
     while (h && !ev->failed && ev->inflight < EVAC_PARALLEL && ev->queue.len) {
         char *uuid = vec_remove(&ev->queue, 0);
         struct vm *vm = model_host_vm(h, uuid);
         if (vm && vm_active(vm)) {
-            if (engine_vm_migrate(e, uuid, NULL, &mo, evac_vm_done, ev,
+            /* the cluster's migration defaults */
+            if (engine_vm_migrate(e, uuid, NULL, NULL, evac_vm_done, ev,
                                   NULL) == 0) {
                 ev->inflight++;
             } else {

@@ -13,6 +13,7 @@
 #include <time.h>
 #include "util/hmap.h"
 #include "util/vec.h"
+#include "migrate.h"
 
 /* What changed since the UI last looked (model->events). */
 enum {
@@ -71,6 +72,7 @@ struct cluster {
     int64_t dc_id;
     char *name;
     char *description;
+    struct migrate_opts mig;    /* live-migration defaults */
 };
 
 struct vm {

@@ -29,6 +29,7 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "store.h"
+#include "migrate.h"
 
 /* How long a writer waits for another process before giving up. */
 #define STORE_BUSY_MS 10000
@@ -88,6 +89,15 @@ static const char *const migrations[] = {
     "  message TEXT);"
     "CREATE INDEX audit_time ON audit(time, id);"
     "PRAGMA user_version = 1;",
+    /* 2: per-cluster live-migration defaults; HA VMs' definitions */
+    "ALTER TABLE cluster ADD COLUMN mig_bandwidth INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cluster ADD COLUMN mig_max_downtime INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cluster ADD COLUMN mig_auto_converge INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cluster ADD COLUMN mig_postcopy INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cluster ADD COLUMN mig_timeout INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cluster ADD COLUMN mig_timeout_action TEXT NOT NULL "
+    "  DEFAULT 'abort';"
+    "PRAGMA user_version = 2;",
 };
 
 #define STORE_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -801,14 +811,24 @@ load_clusters(struct store *s, struct model *m)
     sqlite3_stmt *st = NULL;
     int ret = -1, rc;
 
-    if (db_prepare(s, &st, "SELECT id, dc_id, name, description FROM cluster "
-                           "ORDER BY name") < 0)
+    if (db_prepare(s, &st, "SELECT id, dc_id, name, description, "
+                           "mig_bandwidth, mig_max_downtime, mig_auto_converge, "
+                           "mig_postcopy, mig_timeout, mig_timeout_action "
+                           "FROM cluster ORDER BY name") < 0)
         goto cleanup;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        model_cluster_add(m, sqlite3_column_int64(st, 0),
-                          sqlite3_column_int64(st, 1),
-                          (const char *)sqlite3_column_text(st, 2),
-                          (const char *)sqlite3_column_text(st, 3));
+        struct cluster *c = model_cluster_add(
+            m, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+            (const char *)sqlite3_column_text(st, 2),
+            (const char *)sqlite3_column_text(st, 3));
+        c->mig.bandwidth_mibs = (unsigned long)sqlite3_column_int64(st, 4);
+        c->mig.max_downtime_ms = (unsigned long long)sqlite3_column_int64(st, 5);
+        c->mig.auto_converge = sqlite3_column_int(st, 6) != 0;
+        c->mig.postcopy = sqlite3_column_int(st, 7) != 0;
+        c->mig.timeout_s = (unsigned)sqlite3_column_int64(st, 8);
+        if (mig_timeout_action_parse((const char *)sqlite3_column_text(st, 9),
+                                     &c->mig.timeout_action) < 0)
+            c->mig.timeout_action = MIG_TIMEOUT_ABORT;
     }
     if (rc != SQLITE_DONE) {
         err_db(s, rc);
@@ -1148,6 +1168,37 @@ cleanup:
 
 /* Remove a cluster.  Refused while it has hosts; the message names them.
  * Returns 0 or -1 with err_set(). */
+/* Set a cluster's live-migration defaults.  0 or -1 with err_set(). */
+int
+store_cluster_set_migration(struct store *s, const char *name,
+                            const struct migrate_opts *o)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t id;
+    int ret = -1;
+
+    if (check_writable(s) < 0 || lookup_cluster(s, name, &id) < 0)
+        return -1;
+    if (db_prepare(s, &st, "UPDATE cluster SET mig_bandwidth = ?1, "
+                           "mig_max_downtime = ?2, mig_auto_converge = ?3, "
+                           "mig_postcopy = ?4, mig_timeout = ?5, "
+                           "mig_timeout_action = ?6 WHERE id = ?7") < 0 ||
+        db_bind_int(s, st, 1, (int64_t)o->bandwidth_mibs) < 0 ||
+        db_bind_int(s, st, 2, (int64_t)o->max_downtime_ms) < 0 ||
+        db_bind_int(s, st, 3, o->auto_converge) < 0 ||
+        db_bind_int(s, st, 4, o->postcopy) < 0 ||
+        db_bind_int(s, st, 5, o->timeout_s) < 0 ||
+        db_bind_text(s, st, 6, mig_timeout_action_name(o->timeout_action)) < 0 ||
+        db_bind_int(s, st, 7, id) < 0 ||
+        step_done(s, st) < 0)
+        goto cleanup;
+    ret = 0;
+
+cleanup:
+    sqlite3_finalize(st);
+    return ret;
+}
+
 int
 store_cluster_remove(struct store *s, const char *name)
 {

@@ -54,6 +54,10 @@ int store_cluster_add(struct store *s, const char *name, const char *dc_name,
                       const char *description, int64_t *id_out);
 int store_cluster_update(struct store *s, int64_t id, const char *name,
                          const char *dc_name, const char *description);
+struct migrate_opts;
+/* A cluster's live-migration defaults (loaded into cluster->mig). */
+int store_cluster_set_migration(struct store *s, const char *name,
+                                const struct migrate_opts *o);
 /* Refused while the cluster has hosts. */
 int store_cluster_remove(struct store *s, const char *name);
 

@@ -120,6 +120,18 @@ like "$out" '"action":"dc-add"' "JSON events"
 run "$VD" --db "$DB" events --since yesterday
 is "$rc" 2 "a bad --since is a usage error"
 
+# --- migration defaults of a cluster ---
+run "$VD" --db "$DB" cluster set c1 --bandwidth 100 --auto-converge --timeout 60 \
+    --timeout-action suspend
+is "$rc" 0 "cluster set stores migration defaults"
+like "$out" "bandwidth 100 MiB/s.*auto-converge on.*timeout 60 s.*suspend" \
+    "and reads them back"
+run "$VD" --db "$DB" cluster set c1 --timeout-action postcopy
+is "$rc" 2 "post-copy on timeout without post-copy is refused"
+like "$err" "needs post-copy" "saying why"
+run "$VD" --db "$DB" cluster set c1 --bandwidth lots
+is "$rc" 2 "a bandwidth that is no number is refused"
+
 # --- removal rules ---
 run "$VD" --db "$DB" cluster remove c1
 is "$rc" 1 "a cluster with hosts is not removed"
