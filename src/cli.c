@@ -112,6 +112,7 @@ cli_usage(FILE *out)
                    "                                        migration defaults of a cluster\n"
                    "  host add NAME URI --cluster CLUSTER   add a libvirt host\n"
                    "  host remove NAME                      remove a host without VMs\n"
+                   "  host spm-priority NAME N              0..10 (highest is SPM first), -1 never\n"
                    "  host maintenance NAME                 move its VMs away, then maintenance\n"
                    "  host activate NAME                    bring a host back from maintenance\n"
                    "  host confirm-rebooted NAME            the host was rebooted: restart its\n"
@@ -135,6 +136,9 @@ cli_usage(FILE *out)
                    "     [--auto-converge] [--postcopy] [--copy-storage]\n"
                    "     [--timeout S [--timeout-action abort|postcopy|suspend]]\n"
                    "                                        live-migrate (Ctrl-C cancels)\n"
+                   "  storage attach|detach|activate|maintenance NAME --dc DC\n"
+                   "                                        a storage domain in a data center\n"
+                   "  storage remove NAME                   forget an unattached domain\n"
                    "  events [--since WHEN] [--json]        list the audit log\n"
                    "  run                                   the engine without a screen: keep\n"
                    "                                        hosts watched, HA on; print events\n"
@@ -332,6 +336,18 @@ report_engine(struct engine *e, int rc)
 
 static int wait_op(void *opaque);
 static void op_finished(void *opaque, int ok, const char *message);
+static int parse_num(const char *opt, const char *text,
+                     unsigned long long min, unsigned long long max,
+                     unsigned long long *out);
+
+/* storage add, iso upload / list: need the storage backends */
+static int
+cmd_storage_more(struct engine *e, const struct cli_opts *o)
+{
+    fprintf(stderr, _("virtdeck: unknown command 'storage %s'; see "
+                      "'virtdeck --help'.\n"), o->nwords > 1 ? o->words[1] : "");
+    return CLI_USAGE;
+}
 static int parse_migrate_opts(const struct cli_opts *o,
                               struct migrate_opts *mo);
 
@@ -424,6 +440,39 @@ cmd_inventory(struct engine *e, const struct cli_opts *o)
         engine_start(e);
         run_until(&w, wait_settled, 30);
         rc = engine_host_remove(e, o->words[2]);
+    } else if (streq(kind, "host") && streq(verb, "spm-priority")) {
+        unsigned long long v;
+        if (need_words(o, 4, "host spm-priority NAME N") < 0)
+            return CLI_USAGE;
+        if (streq(o->words[3], "-1"))
+            v = (unsigned long long)-1;
+        else if (parse_num("N", o->words[3], 0, 10, &v) < 0)
+            return CLI_USAGE;
+        rc = engine_host_set_spm_priority(e, o->words[2],
+                                          v == (unsigned long long)-1 ? -1 : (int)v);
+    } else if (streq(kind, "storage")) {
+        if (streq(verb, "remove")) {
+            if (need_words(o, 3, "storage remove NAME") < 0)
+                return CLI_USAGE;
+            rc = engine_sd_remove(e, o->words[2]);
+        } else if (streq(verb, "attach") || streq(verb, "detach") ||
+                   streq(verb, "activate") || streq(verb, "maintenance")) {
+            if (o->nwords != 3 || !o->dc) {
+                fprintf(stderr, _("virtdeck: usage: virtdeck storage %s NAME "
+                                  "--dc DC\n"), verb);
+                return CLI_USAGE;
+            }
+            if (streq(verb, "attach"))
+                rc = engine_sd_attach(e, o->words[2], o->dc);
+            else if (streq(verb, "detach"))
+                rc = engine_sd_detach(e, o->words[2], o->dc);
+            else if (streq(verb, "activate"))
+                rc = engine_sd_activate(e, o->words[2], o->dc);
+            else
+                rc = engine_sd_maintenance(e, o->words[2], o->dc);
+        } else {
+            return cmd_storage_more(e, o);
+        }
     } else if (streq(kind, "host") && (streq(verb, "maintenance") ||
                                        streq(verb, "activate") ||
                                        streq(verb, "confirm-rebooted"))) {
@@ -1247,7 +1296,8 @@ cli_main(int argc, char **argv, cli_console_fn console)
     }
     if (o.nwords && !streq(o.words[0], "dc") && !streq(o.words[0], "cluster") &&
         !streq(o.words[0], "host") && !streq(o.words[0], "vm") &&
-        !streq(o.words[0], "events") && !streq(o.words[0], "run")) {
+        !streq(o.words[0], "events") && !streq(o.words[0], "run") &&
+        !streq(o.words[0], "storage")) {
         fprintf(stderr, _("virtdeck: unknown command '%s'; see 'virtdeck "
                           "--help'.\n"), o.words[0]);
         return CLI_USAGE;
@@ -1269,7 +1319,8 @@ cli_main(int argc, char **argv, cli_console_fn console)
     }
     inventory = o.nwords && (streq(o.words[0], "dc") ||
                              streq(o.words[0], "cluster") ||
-                             streq(o.words[0], "host"));
+                             streq(o.words[0], "host") ||
+                             streq(o.words[0], "storage"));
     if (inventory && o.demo) {
         fprintf(stderr, _("virtdeck: the demo is not saved: drop --demo to "
                           "change your inventory.\n"));

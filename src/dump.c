@@ -144,15 +144,26 @@ text_host(struct strbuf *b, const struct host *h)
 }
 
 static void
-text_sd(struct strbuf *b, const struct sd *sd, const char *indent)
+text_sd(struct strbuf *b, const struct sd *sd, const char *indent,
+        const struct sd_att *att)
 {
     sb_add(b, indent);
     sb_add(b, "storage ");
     add_col(b, sd->name, 16);
-    sb_addf(b, " %-6s %-5s ", sd_role_name(sd->role), sd_backend_name(sd->backend));
+    sb_addf(b, " %-6s %-5s %-11s ", sd_role_name(sd->role),
+            sd_backend_name(sd->backend),
+            !att ? "unattached" : att->active ? "active" : "maintenance");
     add_safe(b, sd->address);
     sb_addc(b, ' ');
     add_safe(b, sd->path);
+    if (sd->have_space) {
+        char fr[16], tot[16];
+        text_bytes(fr, sizeof(fr), (double)sd->free_bytes);
+        text_bytes(tot, sizeof(tot), (double)sd->total_bytes);
+        sb_addf(b, " free %s of %s", fr, tot);
+    }
+    if (sd->role == SD_EXPORT)
+        sb_add(b, " (deprecated: import only)");
     sb_addc(b, '\n');
 }
 
@@ -163,8 +174,14 @@ dump_text(const struct model *m, bool demo, struct strbuf *b)
         sb_add(b, "# demo data center (libvirt test driver); nothing is saved\n");
     for (size_t i = 0; i < m->dcs.len; i++) {
         struct dc *dc = m->dcs.items[i];
+        struct host *spm = dc->spm_host ? model_host_by_id(m, dc->spm_host) : NULL;
         sb_add(b, "dc ");
         add_safe(b, dc->name);
+        sb_addf(b, "  %s", dc_status_name(dc->status));
+        if (spm) {
+            sb_add(b, "  spm ");
+            add_safe(b, spm->name);
+        }
         sb_addc(b, '\n');
         for (size_t k = 0; k < m->clusters.len; k++) {
             struct cluster *c = m->clusters.items[k];
@@ -182,13 +199,13 @@ dump_text(const struct model *m, bool demo, struct strbuf *b)
         for (size_t k = 0; k < m->sds.len; k++) {
             struct sd *sd = m->sds.items[k];
             if (sd_in_dc(sd, dc->id))
-                text_sd(b, sd, "  ");
+                text_sd(b, sd, "  ", model_sd_att(sd, dc->id));
         }
     }
     for (size_t k = 0; k < m->sds.len; k++) {
         struct sd *sd = m->sds.items[k];
         if (!sd->dc_ids.len)
-            text_sd(b, sd, "");
+            text_sd(b, sd, "", NULL);
     }
 }
 
@@ -304,9 +321,12 @@ dump_json(const struct model *m, bool demo, struct strbuf *b)
     sb_addc(b, '[');
     for (size_t i = 0; i < m->dcs.len; i++) {
         struct dc *dc = m->dcs.items[i];
+        struct host *spm = dc->spm_host ? model_host_by_id(m, dc->spm_host) : NULL;
         sb_addc(b, '{');
         json_str(b, "name", dc->name);
         json_str(b, "description", dc->description);
+        json_str(b, "status", dc_status_name(dc->status));
+        json_str(b, "spm", spm ? spm->name : NULL);
         json_key(b, "clusters");
         sb_addc(b, '[');
         for (size_t k = 0; k < m->clusters.len; k++) {
@@ -345,13 +365,19 @@ dump_json(const struct model *m, bool demo, struct strbuf *b)
         json_key(b, "datacenters");
         sb_addc(b, '[');
         for (size_t i = 0; i < sd->dc_ids.len; i++) {
-            struct dc *dc = model_dc_by_id(m, *(int64_t *)sd->dc_ids.items[i]);
+            struct sd_att *a = sd->dc_ids.items[i];
+            struct dc *dc = model_dc_by_id(m, a->dc_id);
             if (dc) {
+                sb_add(b, "{\"name\":");
                 sb_add_json(b, dc->name);
-                sb_addc(b, ',');
+                sb_addf(b, ",\"status\":\"%s\"},", a->active ? "active"
+                                                             : "maintenance");
             }
         }
         json_close(b, ']');
+        sb_addc(b, ',');
+        json_u64(b, "free_bytes", sd->have_space, sd->free_bytes);
+        json_u64(b, "total_bytes", sd->have_space, sd->total_bytes);
         json_close(b, '}');
         sb_addc(b, ',');
     }

@@ -78,6 +78,8 @@ engine_open(const struct config *cfg, const char *db_path, unsigned flags)
     }
     if (store_load(e->store, e->m) < 0)
         goto fail;
+    srand((unsigned)time(NULL) ^ (unsigned)getpid());
+    engine_spm_update(e);
     free(path);
     free(datadir);
     return e;

@@ -120,6 +120,18 @@ int engine_host_activate(struct engine *e, const char *host);
  * off: its VMs are down, its HA VMs restart elsewhere. */
 int engine_host_confirm_rebooted(struct engine *e, const char *host);
 
+/* Storage domains in data centers (oVirt's rules; see engine_storage.c).
+ * Each returns 0, or -1 with err_set() (audited). */
+int engine_sd_attach(struct engine *e, const char *sd, const char *dc);
+int engine_sd_detach(struct engine *e, const char *sd, const char *dc);
+int engine_sd_activate(struct engine *e, const char *sd, const char *dc);
+int engine_sd_maintenance(struct engine *e, const char *sd, const char *dc);
+int engine_sd_remove(struct engine *e, const char *sd);
+/* 0..10 (highest wins the SPM election), -1 never SPM. */
+int engine_host_set_spm_priority(struct engine *e, const char *host, int prio);
+/* The SPM of the data center, or NULL (err_set: why there is none). */
+struct host *engine_spm_of(struct engine *e, int64_t dc_id, bool *dc_ok);
+
 /* Record an audit entry (store and model).  ok: 1, 0 failed, -1 info. */
 void engine_audit(struct engine *e, const char *object, const char *action,
                   int ok, const char *message);

@@ -151,6 +151,7 @@ evac_finish(struct evac *ev)
                                                 _("set by the operator")) == 0) {
         h->maintenance = true;
         model_host_set_state(e->m, h, HOST_MAINTENANCE, _("set by the operator"));
+        engine_spm_update(e);
         msg = xasprintf(_("Host '%s' is in maintenance: its VMs moved to other "
                           "hosts."), h->name);
     } else {
@@ -251,6 +252,7 @@ engine_host_maintenance(struct engine *e, const char *name, virt_done_fn done,
     vec_push(&e->evacs, ev);
     model_host_set_state(e->m, h, HOST_PREPARING_MAINTENANCE,
                          _("moving its VMs away"));
+    engine_spm_update(e);
     msg = xasprintf(ngettext("Host '%s' prepares for maintenance: %zu VM to "
                              "migrate.",
                              "Host '%s' prepares for maintenance: %zu VMs to "
@@ -590,6 +592,7 @@ engine_ha_host_changed(void *opaque, int64_t host_id, enum host_state old,
 
     if (!h)
         return;
+    engine_spm_update(e);
     if (now == HOST_NONRESPONSIVE && old != HOST_NONRESPONSIVE)
         ha_host_failed(e, h);
     else if ((now == HOST_UP || now == HOST_MAINTENANCE) &&

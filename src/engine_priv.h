@@ -31,6 +31,9 @@ bool host_fits(const struct host *h, const struct vm *vm);
 struct vm *engine_find_vm(struct engine *e, const char *name,
                           const char *action);
 
+/* engine_storage.c: elect SPMs and set data center states again. */
+void engine_spm_update(struct engine *e);
+
 /* engine_ha.c: maintenance and HA, wired to the backend's host hook. */
 void engine_ha_start(struct engine *e);
 void engine_ha_stop(struct engine *e);

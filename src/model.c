@@ -63,6 +63,9 @@ sd_free(void *p)
 {
     struct sd *sd = p;
     vec_clear(&sd->dc_ids, free);
+    free(sd->luns);
+    free(sd->chap_user);
+    free(sd->problem);
     free(sd->name);
     free(sd->address);
     free(sd->path);
@@ -159,6 +162,7 @@ model_host_add(struct model *m, int64_t id, int64_t cluster_id,
     h->uri = xstrdup(uri);
     h->state = HOST_CONNECTING;
     h->since = time(NULL);
+    h->spm_priority = 5;
     vec_push(&m->hosts, h);
     m->events |= MODEL_EV_INVENTORY;
     return h;
@@ -183,14 +187,42 @@ model_sd_add(struct model *m, int64_t id, const char *name, enum sd_role role,
 void
 model_sd_attach(struct sd *sd, int64_t dc_id)
 {
-    int64_t *p;
+    struct sd_att *a;
+    if (model_sd_att(sd, dc_id))
+        return;
+    a = xcalloc(1, sizeof(*a));
+    a->dc_id = dc_id;
+    a->active = true;
+    vec_push(&sd->dc_ids, a);
+}
+
+struct sd_att *
+model_sd_att(const struct sd *sd, int64_t dc_id)
+{
     for (size_t i = 0; i < sd->dc_ids.len; i++) {
-        if (*(int64_t *)sd->dc_ids.items[i] == dc_id)
-            return;
+        struct sd_att *a = sd->dc_ids.items[i];
+        if (a->dc_id == dc_id)
+            return a;
     }
-    p = xmalloc(sizeof(*p));
-    *p = dc_id;
-    vec_push(&sd->dc_ids, p);
+    return NULL;
+}
+
+static const char *const dc_status_names[] = {
+    [DC_UNINITIALIZED] = N_("Uninitialized"),
+    [DC_UP] = N_("Up"),
+    [DC_NONRESPONSIVE] = N_("NonResponsive"),
+};
+
+const char *
+dc_status_name(enum dc_status st)
+{
+    return (unsigned)st < 3 ? dc_status_names[st] : "?";
+}
+
+const char *
+dc_status_label(enum dc_status st)
+{
+    return _(dc_status_name(st));
 }
 
 /* Find by id in a vector of structs whose first member is int64_t id. */

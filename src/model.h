@@ -61,10 +61,18 @@ enum {
     STAT_RATES = 1u << 5,   /* cpu_pct and byte rates: needs two samples */
 };
 
+enum dc_status {
+    DC_UNINITIALIZED,       /* no active data domain */
+    DC_UP,                  /* an active data domain and an SPM */
+    DC_NONRESPONSIVE,       /* an active data domain, but no host can be SPM */
+};
+
 struct dc {
     int64_t id;
     char *name;
     char *description;
+    enum dc_status status;      /* computed by the engine */
+    int64_t spm_host;           /* storage pool manager, 0: none */
 };
 
 struct cluster {
@@ -119,6 +127,7 @@ struct host {
     enum host_state state;
     char *reason;               /* why NonResponsive / Maintenance; may be NULL */
     bool maintenance;           /* operator's choice, persisted */
+    int spm_priority;           /* 0..10, -1: never SPM; persisted */
     /* node info */
     unsigned known;             /* STAT_CPU, STAT_MEM */
     unsigned cpus;
@@ -141,6 +150,13 @@ struct host {
     bool fenced;                /* evidence that nothing runs there any more */
 };
 
+/* A storage domain's attachment to a data center.  dc_id comes first:
+ * code that only needs the id reads *(int64_t *)item. */
+struct sd_att {
+    int64_t dc_id;
+    bool active;                /* Active, else Maintenance */
+};
+
 struct sd {
     int64_t id;
     char *name;
@@ -148,7 +164,12 @@ struct sd {
     enum sd_backend backend;
     char *address;              /* NFS server or iSCSI portal */
     char *path;                 /* NFS export or iSCSI target IQN */
-    struct vec dc_ids;          /* int64_t * attached data centers, owned */
+    char *luns;                 /* iSCSI: the LUNs it uses, "0,1"; or NULL */
+    char *chap_user;            /* iSCSI CHAP user (the secret is never here) */
+    struct vec dc_ids;          /* struct sd_att *, owned */
+    bool have_space;
+    uint64_t total_bytes, free_bytes;
+    char *problem;              /* last check's failure, or NULL */
 };
 
 struct audit {
@@ -218,6 +239,10 @@ struct sd *model_sd_add(struct model *m, int64_t id, const char *name,
                         enum sd_role role, enum sd_backend backend,
                         const char *address, const char *path);
 void model_sd_attach(struct sd *sd, int64_t dc_id);
+/* The attachment of sd to dc_id, or NULL. */
+struct sd_att *model_sd_att(const struct sd *sd, int64_t dc_id);
+const char *dc_status_name(enum dc_status st);      /* "Up" ... */
+const char *dc_status_label(enum dc_status st);     /* translated */
 /* Remove and free; returns 0, or -1 when there is no such id. */
 int model_dc_remove(struct model *m, int64_t id);
 int model_cluster_remove(struct model *m, int64_t id);

@@ -98,6 +98,20 @@ static const char *const migrations[] = {
     "ALTER TABLE cluster ADD COLUMN mig_timeout_action TEXT NOT NULL "
     "  DEFAULT 'abort';"
     "PRAGMA user_version = 2;",
+    /* 3: storage: attachment status, iSCSI LUNs and CHAP user, SPM priority,
+     * disks made on data domains */
+    "ALTER TABLE sd_dc ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE storage_domain ADD COLUMN luns TEXT;"
+    "ALTER TABLE storage_domain ADD COLUMN chap_user TEXT;"
+    "ALTER TABLE host ADD COLUMN spm_priority INTEGER NOT NULL DEFAULT 5;"
+    "CREATE TABLE sd_disk ("
+    "  sd_id INTEGER NOT NULL REFERENCES storage_domain(id),"
+    "  name TEXT NOT NULL,"
+    "  vm_uuid TEXT,"
+    "  size INTEGER NOT NULL,"
+    "  lun INTEGER,"
+    "  PRIMARY KEY (sd_id, name));"
+    "PRAGMA user_version = 3;",
 };
 
 #define STORE_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -848,7 +862,8 @@ load_hosts(struct store *s, struct model *m)
     int ret = -1, rc;
 
     if (db_prepare(s, &st, "SELECT id, cluster_id, name, uri, maintenance, "
-                           "maintenance_reason FROM host ORDER BY name") < 0)
+                           "maintenance_reason, spm_priority FROM host "
+                           "ORDER BY name") < 0)
         goto cleanup;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct host *h;
@@ -860,6 +875,7 @@ load_hosts(struct store *s, struct model *m)
         h->maintenance = sqlite3_column_int(st, 4) != 0;
         free(h->reason);
         h->reason = col_text(st, 5);
+        h->spm_priority = sqlite3_column_int(st, 6);
     }
     if (rc != SQLITE_DONE) {
         err_db(s, rc);
@@ -878,8 +894,8 @@ load_sds(struct store *s, struct model *m)
     sqlite3_stmt *st = NULL;
     int ret = -1, rc;
 
-    if (db_prepare(s, &st, "SELECT id, name, role, backend, address, path "
-                           "FROM storage_domain ORDER BY name") < 0)
+    if (db_prepare(s, &st, "SELECT id, name, role, backend, address, path, "
+                           "luns, chap_user FROM storage_domain ORDER BY name") < 0)
         goto cleanup;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 1);
@@ -900,9 +916,14 @@ load_sds(struct store *s, struct model *m)
                     backend_s ? backend_s : "");
             goto cleanup;
         }
-        model_sd_add(m, sqlite3_column_int64(st, 0), name, role, backend,
-                     (const char *)sqlite3_column_text(st, 4),
-                     (const char *)sqlite3_column_text(st, 5));
+        {
+            struct sd *sd = model_sd_add(m, sqlite3_column_int64(st, 0), name,
+                                         role, backend,
+                                         (const char *)sqlite3_column_text(st, 4),
+                                         (const char *)sqlite3_column_text(st, 5));
+            sd->luns = col_text(st, 6);
+            sd->chap_user = col_text(st, 7);
+        }
     }
     if (rc != SQLITE_DONE) {
         err_db(s, rc);
@@ -911,15 +932,18 @@ load_sds(struct store *s, struct model *m)
     sqlite3_finalize(st);
     st = NULL;
 
-    if (db_prepare(s, &st, "SELECT s.name, a.dc_id FROM sd_dc a "
+    if (db_prepare(s, &st, "SELECT s.name, a.dc_id, a.active FROM sd_dc a "
                            "JOIN storage_domain s ON s.id = a.sd_id "
                            "ORDER BY s.name, a.dc_id") < 0)
         goto cleanup;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct sd *sd = model_sd_by_name(m,
                             (const char *)sqlite3_column_text(st, 0));
-        if (sd)
+        if (sd) {
             model_sd_attach(sd, sqlite3_column_int64(st, 1));
+            model_sd_att(sd, sqlite3_column_int64(st, 1))->active =
+                sqlite3_column_int(st, 2) != 0;
+        }
     }
     if (rc != SQLITE_DONE) {
         err_db(s, rc);
@@ -1609,6 +1633,146 @@ store_audit_list(struct store *s, time_t since, unsigned limit,
         a->result = col_text(st, 5);
         a->message = col_text(st, 6);
         fn(a, opaque);
+    }
+    if (rc != SQLITE_DONE) {
+        err_db(s, rc);
+        goto cleanup;
+    }
+    ret = 0;
+
+cleanup:
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* ---- storage domain status, iSCSI details, SPM priority, disks ---- */
+
+/* Set the attachment of a domain to a data center Active or Maintenance. */
+int
+store_sd_set_active(struct store *s, const char *sd_name, const char *dc_name,
+                    bool active)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t sd_id, dc_id;
+    int ret = -1;
+
+    if (check_writable(s) < 0 || lookup_sd(s, sd_name, &sd_id) < 0 ||
+        lookup_dc(s, dc_name, &dc_id) < 0)
+        return -1;
+    if (db_prepare(s, &st, "UPDATE sd_dc SET active = ?1 WHERE sd_id = ?2 "
+                           "AND dc_id = ?3") < 0 ||
+        db_bind_int(s, st, 1, active) < 0 || db_bind_int(s, st, 2, sd_id) < 0 ||
+        db_bind_int(s, st, 3, dc_id) < 0 || step_done(s, st) < 0)
+        goto cleanup;
+    ret = 0;
+
+cleanup:
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* Record an iSCSI domain's LUNs ("0,1") and CHAP user (may be NULL). */
+int
+store_sd_set_iscsi(struct store *s, const char *sd_name, const char *luns,
+                   const char *chap_user)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t sd_id;
+    int ret = -1;
+
+    if (check_writable(s) < 0 || lookup_sd(s, sd_name, &sd_id) < 0)
+        return -1;
+    if (db_prepare(s, &st, "UPDATE storage_domain SET luns = ?1, chap_user = ?2 "
+                           "WHERE id = ?3") < 0 ||
+        db_bind_text(s, st, 1, luns) < 0 || db_bind_text(s, st, 2, chap_user) < 0 ||
+        db_bind_int(s, st, 3, sd_id) < 0 || step_done(s, st) < 0)
+        goto cleanup;
+    ret = 0;
+
+cleanup:
+    sqlite3_finalize(st);
+    return ret;
+}
+
+int
+store_host_set_spm_priority(struct store *s, int64_t host_id, int priority)
+{
+    sqlite3_stmt *st = NULL;
+    int ret = -1;
+
+    if (check_writable(s) < 0)
+        return -1;
+    if (db_prepare(s, &st, "UPDATE host SET spm_priority = ?1 WHERE id = ?2") < 0 ||
+        db_bind_int(s, st, 1, priority) < 0 || db_bind_int(s, st, 2, host_id) < 0 ||
+        step_done(s, st) < 0)
+        goto cleanup;
+    ret = 0;
+
+cleanup:
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* Record a disk made on a data domain (lun < 0: a file). */
+int
+store_sd_disk_add(struct store *s, int64_t sd_id, const char *name,
+                  const char *vm_uuid, uint64_t size, int lun)
+{
+    sqlite3_stmt *st = NULL;
+    int ret = -1;
+
+    if (check_writable(s) < 0)
+        return -1;
+    if (db_prepare(s, &st, "INSERT INTO sd_disk (sd_id, name, vm_uuid, size, "
+                           "lun) VALUES (?1, ?2, ?3, ?4, ?5)") < 0 ||
+        db_bind_int(s, st, 1, sd_id) < 0 || db_bind_text(s, st, 2, name) < 0 ||
+        db_bind_text(s, st, 3, vm_uuid) < 0 ||
+        db_bind_int(s, st, 4, (int64_t)size) < 0 ||
+        (lun >= 0 ? db_bind_int(s, st, 5, lun) : 0) < 0 ||
+        step_write(s, st, KIND_SD, name) < 0)
+        goto cleanup;
+    ret = 0;
+
+cleanup:
+    sqlite3_finalize(st);
+    return ret;
+}
+
+int
+store_sd_disk_remove(struct store *s, int64_t sd_id, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    int ret = -1;
+
+    if (check_writable(s) < 0)
+        return -1;
+    if (db_prepare(s, &st, "DELETE FROM sd_disk WHERE sd_id = ?1 AND name = ?2") < 0 ||
+        db_bind_int(s, st, 1, sd_id) < 0 || db_bind_text(s, st, 2, name) < 0 ||
+        step_done(s, st) < 0)
+        goto cleanup;
+    ret = 0;
+
+cleanup:
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* LUNs of an iSCSI domain that disks use already: a bitmask of LUNs 0..63. */
+int
+store_sd_luns_used(struct store *s, int64_t sd_id, uint64_t *mask)
+{
+    sqlite3_stmt *st = NULL;
+    int ret = -1, rc;
+
+    *mask = 0;
+    if (db_prepare(s, &st, "SELECT lun FROM sd_disk WHERE sd_id = ?1 AND "
+                           "lun IS NOT NULL") < 0 ||
+        db_bind_int(s, st, 1, sd_id) < 0)
+        goto cleanup;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int lun = sqlite3_column_int(st, 0);
+        if (lun >= 0 && lun < 64)
+            *mask |= 1ULL << lun;
     }
     if (rc != SQLITE_DONE) {
         err_db(s, rc);

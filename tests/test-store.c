@@ -661,7 +661,7 @@ test_file(const char *path)
     test_hostile(s, path);
     store_free(&s);
 
-    is_int(raw_int(path, "PRAGMA user_version"), 2, "user_version is 2");
+    is_int(raw_int(path, "PRAGMA user_version"), 3, "user_version is 3");
     {
         sqlite3 *db = NULL;
         sqlite3_stmt *st = NULL;

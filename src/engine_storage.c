@@ -1,0 +1,361 @@
+/* engine_storage.c: storage domains in data centers, and the SPM.
+ *
+ * oVirt's rules: a data center is Up only with an active data domain (and
+ * an SPM); a data domain belongs to one data center at a time; ISO domains
+ * may serve several; export domains are legacy (shown, import only).  A
+ * domain is attached Active, may go to Maintenance, and is detached only
+ * from Maintenance.
+ *
+ * The storage pool manager: every data center with an active data domain
+ * elects one Up host (not in maintenance) of its clusters, the highest SPM
+ * priority first (0..10; -1 never), at random among equals, and elects
+ * again when that host becomes NonResponsive or goes to maintenance.
+ * Operations that change a data domain's contents (create or delete a disk)
+ * are done on behalf of the SPM and refused while there is none. */
+#include <config.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine_priv.h"
+#include "store.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+static bool
+dc_has_host(struct engine *e, int64_t dc_id, const struct host *h)
+{
+    struct cluster *c = model_cluster_by_id(e->m, h->cluster_id);
+    return c && c->dc_id == dc_id;
+}
+
+/* An active data domain attached to the data center. */
+static struct sd *
+dc_active_data(struct engine *e, int64_t dc_id)
+{
+    for (size_t i = 0; i < e->m->sds.len; i++) {
+        struct sd *sd = e->m->sds.items[i];
+        struct sd_att *a = model_sd_att(sd, dc_id);
+        if (sd->role == SD_DATA && a && a->active)
+            return sd;
+    }
+    return NULL;
+}
+
+void
+engine_spm_update(struct engine *e)
+{
+    for (size_t i = 0; i < e->m->dcs.len; i++) {
+        struct dc *dc = e->m->dcs.items[i];
+        struct host *cur = dc->spm_host ? model_host_by_id(e->m, dc->spm_host)
+                                        : NULL;
+        enum dc_status old = dc->status;
+        int64_t old_spm = dc->spm_host;
+        struct host *best[64];
+        int nbest = 0, prio = -1;
+
+        if (!dc_active_data(e, dc->id)) {
+            dc->status = DC_UNINITIALIZED;
+            dc->spm_host = 0;
+            goto changed;
+        }
+        if (cur && cur->state == HOST_UP && dc_has_host(e, dc->id, cur) &&
+            cur->spm_priority >= 0) {
+            dc->status = DC_UP;
+            goto changed;
+        }
+        for (size_t k = 0; k < e->m->hosts.len; k++) {
+            struct host *h = e->m->hosts.items[k];
+            if (h->state != HOST_UP || !dc_has_host(e, dc->id, h) ||
+                h->spm_priority < 0)
+                continue;
+            if (h->spm_priority > prio) {
+                prio = h->spm_priority;
+                nbest = 0;
+            }
+            if (h->spm_priority == prio && nbest < 64)
+                best[nbest++] = h;
+        }
+        if (nbest) {
+            struct host *h = best[nbest > 1 ? rand() % nbest : 0];
+            dc->spm_host = h->id;
+            dc->status = DC_UP;
+        } else {
+            dc->spm_host = 0;
+            dc->status = DC_NONRESPONSIVE;
+        }
+changed:
+        if (dc->spm_host != old_spm || dc->status != old) {
+            struct host *h = dc->spm_host ? model_host_by_id(e->m, dc->spm_host)
+                                          : NULL;
+            char *msg;
+            if (h)
+                msg = xasprintf(_("Host '%s' is the storage pool manager (SPM) "
+                                  "of data center '%s'."), h->name, dc->name);
+            else if (dc->status == DC_UNINITIALIZED)
+                msg = xasprintf(_("Data center '%s' is Uninitialized: attach and "
+                                  "activate a data domain."), dc->name);
+            else
+                msg = xasprintf(_("Data center '%s' has no SPM: no Up host of "
+                                  "its clusters can take it."), dc->name);
+            /* The first election after start is no event; changes are,
+             * and so is losing the SPM. */
+            if (old_spm || old == DC_UP)
+                engine_audit(e, dc->name, "spm", h ? -1 : 0, msg);
+            else
+                log_info("%s", msg);
+            free(msg);
+            e->m->events |= MODEL_EV_INVENTORY | MODEL_EV_HOST_STATE;
+        }
+    }
+}
+
+static struct sd *
+find_sd(struct engine *e, const char *name, const char *action)
+{
+    struct sd *sd = model_sd_by_name(e->m, name);
+    if (!sd) {
+        err_set(_("There is no storage domain named '%s'."), name);
+        engine_refuse(e, name, action);
+    }
+    return sd;
+}
+
+static struct dc *
+find_dc(struct engine *e, const char *name, const char *obj, const char *action)
+{
+    struct dc *dc = model_dc_by_name(e->m, name);
+    if (!dc) {
+        err_set(_("There is no data center named '%s'."), name);
+        engine_refuse(e, obj, action);
+    }
+    return dc;
+}
+
+/* Running VMs of the data center whose disks live on sd. */
+static struct vm *
+vm_using(struct engine *e, const struct sd *sd, int64_t dc_id)
+{
+    for (size_t i = 0; i < e->m->hosts.len; i++) {
+        struct host *h = e->m->hosts.items[i];
+        if (!dc_has_host(e, dc_id, h))
+            continue;
+        for (size_t j = 0; j < h->vms.len; j++) {
+            struct vm *vm = h->vms.items[j];
+            if (vm->state != VM_RUNNING && vm->state != VM_PAUSED &&
+                vm->state != VM_BLOCKED)
+                continue;
+            for (size_t k = 0; k < vm->devices.len; k++) {
+                const char *d = vm->devices.items[k];
+                if (sd->path && strstr(d, sd->path))
+                    return vm;
+            }
+        }
+    }
+    return NULL;
+}
+
+int
+engine_sd_attach(struct engine *e, const char *name, const char *dc_name)
+{
+    struct sd *sd = find_sd(e, name, "storage-attach");
+    struct dc *dc;
+    char *msg;
+
+    if (!sd || !(dc = find_dc(e, dc_name, name, "storage-attach")))
+        return -1;
+    if (model_sd_att(sd, dc->id)) {
+        err_set(_("Storage domain '%s' is already attached to data center "
+                  "'%s'."), name, dc_name);
+        return engine_refuse(e, name, "storage-attach");
+    }
+    if (sd->role == SD_DATA && sd->dc_ids.len) {
+        struct dc *other = model_dc_by_id(e->m, *(int64_t *)sd->dc_ids.items[0]);
+        err_set(_("Data domain '%s' belongs to data center '%s': a data domain "
+                  "serves one data center; detach it there first."), name,
+                other ? other->name : "?");
+        return engine_refuse(e, name, "storage-attach");
+    }
+    if (store_sd_attach(e->store, name, dc_name) < 0)
+        return engine_refuse(e, name, "storage-attach");
+    model_sd_attach(sd, dc->id);
+    e->m->events |= MODEL_EV_INVENTORY;
+    msg = sd->role == SD_EXPORT
+        ? xasprintf(_("Export domain '%s' attached to data center '%s' and "
+                      "active.  Export domains are deprecated: use it only to "
+                      "import VMs."), name, dc_name)
+        : xasprintf(_("Storage domain '%s' attached to data center '%s' and "
+                      "active."), name, dc_name);
+    engine_audit(e, name, "storage-attach", 1, msg);
+    free(msg);
+    engine_spm_update(e);
+    return 0;
+}
+
+static int
+set_active(struct engine *e, const char *name, const char *dc_name, bool on)
+{
+    const char *action = on ? "storage-activate" : "storage-maintenance";
+    struct sd *sd = find_sd(e, name, action);
+    struct dc *dc;
+    struct sd_att *a;
+    struct vm *vm;
+    char *msg;
+
+    if (!sd || !(dc = find_dc(e, dc_name, name, action)))
+        return -1;
+    a = model_sd_att(sd, dc->id);
+    if (!a) {
+        err_set(_("Storage domain '%s' is not attached to data center '%s'."),
+                name, dc_name);
+        return engine_refuse(e, name, action);
+    }
+    if (a->active == on) {
+        err_set(on ? _("Storage domain '%s' is already active in '%s'.")
+                   : _("Storage domain '%s' is already in maintenance in '%s'."),
+                name, dc_name);
+        return engine_refuse(e, name, action);
+    }
+    if (!on && (vm = vm_using(e, sd, dc->id))) {
+        err_set(_("VM '%s' runs with a disk on storage domain '%s': stop or "
+                  "move it first."), vm->name, name);
+        return engine_refuse(e, name, action);
+    }
+    if (store_sd_set_active(e->store, name, dc_name, on) < 0)
+        return engine_refuse(e, name, action);
+    a->active = on;
+    e->m->events |= MODEL_EV_INVENTORY;
+    msg = on ? xasprintf(_("Storage domain '%s' is active in data center '%s'."),
+                         name, dc_name)
+             : xasprintf(_("Storage domain '%s' is in maintenance in data center "
+                           "'%s'."), name, dc_name);
+    engine_audit(e, name, action, 1, msg);
+    free(msg);
+    engine_spm_update(e);
+    return 0;
+}
+
+int
+engine_sd_activate(struct engine *e, const char *name, const char *dc)
+{
+    return set_active(e, name, dc, true);
+}
+
+int
+engine_sd_maintenance(struct engine *e, const char *name, const char *dc)
+{
+    return set_active(e, name, dc, false);
+}
+
+int
+engine_sd_detach(struct engine *e, const char *name, const char *dc_name)
+{
+    struct sd *sd = find_sd(e, name, "storage-detach");
+    struct dc *dc;
+    struct sd_att *a;
+    char *msg;
+
+    if (!sd || !(dc = find_dc(e, dc_name, name, "storage-detach")))
+        return -1;
+    a = model_sd_att(sd, dc->id);
+    if (!a) {
+        err_set(_("Storage domain '%s' is not attached to data center '%s'."),
+                name, dc_name);
+        return engine_refuse(e, name, "storage-detach");
+    }
+    if (a->active) {
+        err_set(_("Storage domain '%s' is active in data center '%s': put it in "
+                  "maintenance first."), name, dc_name);
+        return engine_refuse(e, name, "storage-detach");
+    }
+    if (store_sd_detach(e->store, name, dc_name) < 0)
+        return engine_refuse(e, name, "storage-detach");
+    vec_remove_item(&sd->dc_ids, a);
+    free(a);
+    e->m->events |= MODEL_EV_INVENTORY;
+    msg = xasprintf(_("Storage domain '%s' detached from data center '%s'."),
+                    name, dc_name);
+    engine_audit(e, name, "storage-detach", 1, msg);
+    free(msg);
+    engine_spm_update(e);
+    return 0;
+}
+
+int
+engine_sd_remove(struct engine *e, const char *name)
+{
+    struct sd *sd = find_sd(e, name, "storage-remove");
+    char *msg;
+
+    if (!sd)
+        return -1;
+    if (store_sd_remove(e->store, name) < 0)
+        return engine_refuse(e, name, "storage-remove");
+    vec_remove_item(&e->m->sds, sd);
+    vec_clear(&sd->dc_ids, free);
+    free(sd->name);
+    free(sd->address);
+    free(sd->path);
+    free(sd->luns);
+    free(sd->chap_user);
+    free(sd->problem);
+    free(sd);
+    e->m->events |= MODEL_EV_INVENTORY;
+    msg = xasprintf(_("Storage domain '%s' removed (its data stays on the "
+                      "server)."), name);
+    engine_audit(e, name, "storage-remove", 1, msg);
+    free(msg);
+    return 0;
+}
+
+int
+engine_host_set_spm_priority(struct engine *e, const char *name, int prio)
+{
+    struct host *h = model_host_by_name(e->m, name);
+    char *msg;
+
+    if (!h) {
+        err_set(_("There is no host named '%s'."), name);
+        return engine_refuse(e, name, "host-spm-priority");
+    }
+    if (prio < -1 || prio > 10) {
+        err_set(_("The SPM priority is 0 (lowest) to 10 (highest), or -1 for "
+                  "never."));
+        return engine_refuse(e, name, "host-spm-priority");
+    }
+    if (store_host_set_spm_priority(e->store, h->id, prio) < 0)
+        return engine_refuse(e, name, "host-spm-priority");
+    h->spm_priority = prio;
+    msg = xasprintf(_("Host '%s' has SPM priority %d."), name, prio);
+    engine_audit(e, name, "host-spm-priority", 1, msg);
+    free(msg);
+    engine_spm_update(e);
+    return 0;
+}
+
+struct host *
+engine_spm_of(struct engine *e, int64_t dc_id, bool *dc_ok)
+{
+    struct dc *dc = model_dc_by_id(e->m, dc_id);
+    struct host *h;
+
+    if (dc_ok)
+        *dc_ok = dc != NULL;
+    if (!dc) {
+        err_set(_("The data center is gone."));
+        return NULL;
+    }
+    if (!dc_active_data(e, dc_id)) {
+        err_set(_("Data center '%s' has no active data domain: attach and "
+                  "activate one first."), dc->name);
+        return NULL;
+    }
+    h = dc->spm_host ? model_host_by_id(e->m, dc->spm_host) : NULL;
+    if (!h || h->state != HOST_UP) {
+        err_set(_("Data center '%s' has no storage pool manager (SPM) now: "
+                  "wait for an Up host, or activate one."), dc->name);
+        return NULL;
+    }
+    return h;
+}
