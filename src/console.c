@@ -69,14 +69,20 @@ console_update_events(struct console *c)
 static void
 console_hangup(struct console *c, const char *why)
 {
-    if (!c->open)
+    /* why may be libvirt's last error, which removing the callback frees */
+    char *copy = xstrdup(why);
+
+    if (!c->open) {
+        free(copy);
         return;
+    }
     c->open = false;
     if (c->watching) {
         virStreamEventRemoveCallback(c->st);
         c->watching = false;
     }
-    c->event(c->opaque, CONSOLE_CLOSED, why);
+    c->event(c->opaque, CONSOLE_CLOSED, copy);
+    free(copy);
 }
 
 static void

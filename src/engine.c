@@ -578,6 +578,12 @@ host_free_kib(const struct host *h)
     return h->mem_total_kib > used ? h->mem_total_kib - used : 0;
 }
 
+uint64_t
+engine_host_free_kib(const struct host *h)
+{
+    return host_free_kib(h);
+}
+
 unsigned
 host_running(const struct host *h)
 {

@@ -87,6 +87,9 @@ struct vm_edit;
  * queued, -1 (err_set, audited) otherwise. */
 int engine_vm_create(struct engine *e, const struct vm_spec *spec,
                      virt_done_fn done, void *opaque);
+/* Free memory of a host in KiB: what it reports, else its total less the
+ * maximum memory of the VMs running there. */
+uint64_t engine_host_free_kib(const struct host *h);
 /* The host engine_vm_create would choose, or NULL (err_set). */
 struct host *engine_pick_host(struct engine *e, const char *cluster,
                               uint64_t mem_mib, unsigned vcpus);

@@ -387,7 +387,9 @@ fetch_confs(virDomainPtr *doms, size_t n, struct conf_item **out, size_t *n_out)
     size_t k = 0;
 
     for (size_t i = 0; i < n; i++) {
-        char *xml = virDomainGetXMLDesc(doms[i], 0);
+        /* SECURE: to see whether a console password is set (its value is
+         * dropped with the XML, never kept or logged) */
+        char *xml = virDomainGetXMLDesc(doms[i], VIR_DOMAIN_XML_SECURE);
         int st = VIR_DOMAIN_NOSTATE, reason = 0;
         if (!xml)
             continue;

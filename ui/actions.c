@@ -68,13 +68,22 @@ static const struct action_info table[ACT__COUNT] = {
     [ACT_VM_RESUME] = { "vm-resume", "r", NULL,
                         N_("Resume the marked or selected VMs") },
     [ACT_VM_DELETE] = { "vm-delete", "D", NULL,
-                        N_("Delete the marked or selected VMs' definitions "
-                           "(asks first)") },
+                        N_("Delete the marked or selected VMs, with or "
+                           "without their disks (asks first)") },
+    [ACT_VM_CREATE] = { "vm-create", "c", NULL,
+                        N_("Create a VM in the selected cluster (a form)") },
+    [ACT_VM_EDIT] = { "vm-edit", "E", NULL,
+                      N_("Change the selected VM's vCPUs, memory, boot "
+                         "order, console or HA (a form)") },
+    [ACT_VM_CONSOLE] = { "vm-console", "C", NULL,
+                         N_("Open the selected VM's serial console, full "
+                            "screen (Ctrl-] returns)") },
     [ACT_ADD] = { "add", "a F7", N_("Add"),
                   N_("Add a cluster to the selected data center, or a host "
                      "to the selected cluster") },
     [ACT_EDIT] = { "edit", "e F4", N_("Edit"),
-                   N_("Edit the selected data center, cluster or host") },
+                   N_("Edit the selected data center, cluster, host or "
+                      "VM") },
     [ACT_REMOVE] = { "remove", "F8", N_("Delete"),
                      N_("Delete the marked VMs, or remove the selected data "
                         "center, cluster or host (asks first)") },

@@ -43,6 +43,9 @@ enum action {
     ACT_VM_PAUSE,
     ACT_VM_RESUME,
     ACT_VM_DELETE,
+    ACT_VM_CREATE,
+    ACT_VM_EDIT,
+    ACT_VM_CONSOLE,
     /* inventory */
     ACT_ADD,
     ACT_EDIT,

@@ -92,9 +92,18 @@ status_paint(struct ui *ui, WINDOW *w)
     if (msg) {
         char *line = kind == UI_MSG_ERROR ? xasprintf(_("Error: %s"), msg)
                      : xstrdup(msg);
-        draw_text(w, 0, 0, line, cols, true,
-                  colors_attr(kind == UI_MSG_ERROR ? CE_ERROR
-                              : kind == UI_MSG_OK ? CE_OK : CE_NORMAL));
+        attr_t a = colors_attr(kind == UI_MSG_ERROR ? CE_ERROR
+                               : kind == UI_MSG_OK ? CE_OK : CE_NORMAL);
+        if (text_width(line) > cols) {
+            /* a long message takes the function bar's row too, until the
+             * next key clears it: a reason cut short helps nobody */
+            draw_fill(w, 0, 0, cols, A_NORMAL);
+            draw_fill(w, 1, 0, cols, A_NORMAL);
+            draw_wrapped(w, 0, 0, 2, cols, line, a);
+            free(line);
+            return;
+        }
+        draw_text(w, 0, 0, line, cols, true, a);
         free(line);
     } else {
         struct strbuf b = { 0 };

@@ -277,7 +277,9 @@ form_paint(struct ui *ui, struct modal *m)
     wattrset(w, base);
     for (int r = 0; r < h; r++) {
         if (r >= 2 && r < 2 + 2 * f->n) {
+            int end = f->field_x + getmaxx(f->sub);
             draw_fill(w, r, 1, f->field_x - 1, base);
+            draw_fill(w, r, end, cols - 1 - end, base);
             continue;
         }
         draw_fill(w, r, 0, cols, base);
@@ -404,6 +406,19 @@ form_key(struct ui *ui, struct modal *m, int key)
         form_driver_w(f->form, KEY_CODE_YES, REQ_END_LINE);
         return UI_HANDLED;
     }
+    forms_field_key(f->form, key);
+    return UI_HANDLED;
+}
+
+/* Apply an editing key to the current field of form: arrows, Home, End,
+ * Backspace, Delete, C-a, C-e, C-k, C-u and printable characters.
+ * Returns 1 when the key was one of those, else 0. */
+int
+forms_field_key(FORM *form, int key)
+{
+    int code = key & ~UI_KEY_FN;
+    int req = 0;
+
     if (key & UI_KEY_FN) {
         switch (code) {
         case KEY_LEFT: req = REQ_PREV_CHAR; break;
@@ -412,10 +427,10 @@ form_key(struct ui *ui, struct modal *m, int key)
         case KEY_END: req = REQ_END_LINE; break;
         case KEY_BACKSPACE: req = REQ_DEL_PREV; break;
         case KEY_DC: req = REQ_DEL_CHAR; break;
-        default: return UI_HANDLED;
+        default: return 0;
         }
-        form_driver_w(f->form, KEY_CODE_YES, req);
-        return UI_HANDLED;
+        form_driver_w(form, KEY_CODE_YES, req);
+        return 1;
     }
     switch (key) {
     case 1: req = REQ_BEG_LINE; break;         /* C-a */
@@ -426,12 +441,14 @@ form_key(struct ui *ui, struct modal *m, int key)
         break;
     }
     if (req) {
-        form_driver_w(f->form, KEY_CODE_YES, req);
-        return UI_HANDLED;
+        form_driver_w(form, KEY_CODE_YES, req);
+        return 1;
     }
-    if (key >= 32 && key != 127)
-        form_driver_w(f->form, OK, (wchar_t)key);
-    return UI_HANDLED;
+    if (key >= 32 && key != 127) {
+        form_driver_w(form, OK, (wchar_t)key);
+        return 1;
+    }
+    return 0;
 }
 
 static void

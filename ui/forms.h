@@ -8,6 +8,7 @@
 #ifndef VD_UI_FORMS_H
 #define VD_UI_FORMS_H
 #include "ui/ui.h"
+#include <form.h>
 
 enum form_kind {
     FORM_DC_ADD,
@@ -22,5 +23,10 @@ enum form_kind {
  * parent to suggest (the data center of a new cluster, the cluster of a
  * new host), or NULL. */
 void forms_open(struct ui *ui, enum form_kind kind, const char *name);
+
+/* Shared with the VM forms: apply an editing key (arrows, Home, End,
+ * Backspace, Delete, C-a, C-e, C-k, C-u, a printable character) to the
+ * current field of a libform form.  Returns 1 when it was one, else 0. */
+int forms_field_key(FORM *form, int key);
 
 #endif

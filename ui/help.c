@@ -147,6 +147,17 @@ build(struct help *h, int width)
     add_action(h, width, "y / n", "", _("Answer a question"));
     add_action(h, width, "Esc", "", _("Cancel: close without changing "
                                       "anything"));
+    add_action(h, width, "Space, arrows", "",
+               _("Choose in a field that offers choices (cluster, host, "
+                 "yes/no); or type the first letters"));
+    add_action(h, width, "PgUp, PgDn", "",
+               _("Previous or next page of a form too long for the screen"));
+    add(h, 0, "");
+    add(h, 1, _("In the serial console"));
+    add_action(h, width, "C-]", "", _("Return to the panes; the console "
+                                      "closes"));
+    add_action(h, width, "", "", _("Every other key, Esc and C-c included, "
+                                   "goes to the guest"));
     add(h, 0, "");
     add(h, 1, _("State symbols"));
     for (int s = HOST_CONNECTING; s <= HOST_STATE_LAST; s++) {

@@ -27,8 +27,10 @@
 #include "ui/events_pane.h"
 #include "ui/forms.h"
 #include "ui/help.h"
+#include "ui/scr_console.h"
 #include "ui/scr_list.h"
 #include "ui/scr_tree.h"
+#include "ui/vmform.h"
 #include "src/cli.h"
 #include "src/engine.h"
 #include "src/loop.h"
@@ -326,6 +328,7 @@ static const struct {
     { ACT_VM_REBOOT, VM_OP_REBOOT, true, N_("Reboot") },
     { ACT_VM_PAUSE, VM_OP_SUSPEND, false, N_("Pause") },
     { ACT_VM_RESUME, VM_OP_RESUME, false, N_("Resume") },
+    /* delete goes through engine_vm_delete and asks about the disks */
     { ACT_VM_DELETE, VM_OP_UNDEFINE, true, N_("Delete") },
 };
 
@@ -342,9 +345,6 @@ confirm_text(enum vm_op op, const char *names)
                            "data in the guest is lost."), names);
     case VM_OP_REBOOT:
         return xasprintf(_("Reboot %s?"), names);
-    case VM_OP_UNDEFINE:
-        return xasprintf(_("Delete the definition of %s? The VM disappears "
-                           "from its host; its disks are kept."), names);
     default:
         return xasprintf("%s", names);
     }
@@ -354,6 +354,7 @@ struct vm_job {
     int idx;                /* into vm_actions */
     struct vec uuids;       /* char * */
     bool from_marks;
+    bool delete_disks;      /* ACT_VM_DELETE */
 };
 
 static void
@@ -364,8 +365,15 @@ vm_job_free(void *p)
     free(j);
 }
 
-static void
-vm_op_done(void *opaque, int ok, const char *message)
+void
+ui_job_queued(struct ui *ui)
+{
+    ui->ops_pending++;
+    ui_dirty(ui, PANE_HEADER);
+}
+
+void
+ui_job_done(void *opaque, int ok, const char *message)
 {
     struct ui *ui = live;
 
@@ -387,14 +395,21 @@ vm_job_run(struct ui *ui, void *arg)
 
     for (size_t i = 0; i < j->uuids.len; i++) {
         const char *uuid = j->uuids.items[i];
-        if (engine_vm_op(ui->e, uuid, vm_actions[j->idx].op, vm_op_done,
-                         NULL) < 0) {
+        int rc;
+
+        if (vm_actions[j->idx].act == ACT_VM_DELETE)
+            rc = engine_vm_delete(ui->e, uuid, j->delete_disks, ui_job_done,
+                                  NULL);
+        else
+            rc = engine_vm_op(ui->e, uuid, vm_actions[j->idx].op,
+                              ui_job_done, NULL);
+        if (rc < 0) {
             free(last_error);
             last_error = xstrdup(err_msg());
             continue;
         }
         queued++;
-        ui->ops_pending++;
+        ui_job_queued(ui);
     }
     if (last_error)
         ui_message(ui, UI_MSG_ERROR, "%s", last_error);
@@ -433,6 +448,44 @@ vm_names(struct ui *ui, const struct vec *uuids)
     return sb_steal(&b);
 }
 
+/* The delete question's answer: with the disks, without, or cancel. */
+static void
+delete_chosen(struct ui *ui, void *arg, int choice)
+{
+    struct vm_job *j = arg;
+
+    if (choice != 0 && choice != 1)
+        return;
+    j->delete_disks = choice == 0;
+    vm_job_run(ui, j);
+}
+
+/* Delete asks whether the disks go too: three answers, Cancel first
+ * highlighted.  Takes j. */
+static void
+ask_delete(struct ui *ui, struct vm_job *j)
+{
+    const struct dialog_choice choices[] = {
+        { 'd', _("[d] Delete with disks") },
+        { 'k', _("[k] Delete, keep disks") },
+        { 'c', _("[c] Cancel") },
+    };
+    char *names = vm_names(ui, &j->uuids);
+    char *text = xasprintf(ngettext("Delete %s? Its definition is removed "
+                                    "from the host; delete its disks too?",
+                                    "Delete %s? Their definitions are removed "
+                                    "from the hosts; delete their disks too?",
+                                    j->uuids.len), names);
+    char *title = xasprintf(ngettext("%s %zu VM", "%s %zu VMs", j->uuids.len),
+                            _(vm_actions[j->idx].title), j->uuids.len);
+
+    dialog_choose(ui, title, text, choices, 3, 2, delete_chosen, j,
+                  vm_job_free);
+    free(names);
+    free(text);
+    free(title);
+}
+
 static void
 vm_action(struct ui *ui, enum action a)
 {
@@ -457,6 +510,10 @@ vm_action(struct ui *ui, enum action a)
         ui_message(ui, UI_MSG_ERROR, "%s",
                    _("Select a VM first, or mark some with Space."));
         vm_job_free(j);
+        return;
+    }
+    if (a == ACT_VM_DELETE) {
+        ask_delete(ui, j);
         return;
     }
     if (vm_actions[idx].confirm) {
@@ -529,6 +586,25 @@ current_cluster_name(struct ui *ui)
     if (h)
         c = model_cluster_by_id(ui->m, h->cluster_id);
     return c ? c->name : NULL;
+}
+
+/* The cluster a new VM goes to: the current object's, else the first of
+ * the current data center, else NULL (the form takes the first). */
+static const char *
+create_cluster_name(struct ui *ui)
+{
+    const char *name = current_cluster_name(ui);
+    const char *dc = current_dc_name(ui);
+    struct dc *d = dc ? model_dc_by_name(ui->m, dc) : NULL;
+
+    if (name || !d)
+        return name;
+    for (size_t i = 0; i < ui->m->clusters.len; i++) {
+        const struct cluster *c = ui->m->clusters.items[i];
+        if (c->dc_id == d->id)
+            return c->name;
+    }
+    return NULL;
 }
 
 struct removal {
@@ -619,7 +695,9 @@ inventory_action(struct ui *ui, enum action a)
             forms_open(ui, FORM_DC_ADD, NULL);
         break;
     case ACT_EDIT:
-        if (d)
+        if (n->kind == NODE_VM && node_vm(ui, n))
+            vmform_edit(ui, n->uuid);
+        else if (d)
             forms_open(ui, FORM_DC_EDIT, d->name);
         else if (c)
             forms_open(ui, FORM_CLUSTER_EDIT, c->name);
@@ -775,6 +853,20 @@ global_action(struct ui *ui, enum action a)
     case ACT_VM_DELETE:
         vm_action(ui, a);
         break;
+    case ACT_VM_CREATE:
+        vmform_create(ui, create_cluster_name(ui));
+        break;
+    case ACT_VM_EDIT:
+    case ACT_VM_CONSOLE: {
+        struct vm *vm = node_vm(ui, &ui->cur);
+        if (!vm)
+            ui_message(ui, UI_MSG_ERROR, "%s", _("Select a VM first."));
+        else if (a == ACT_VM_EDIT)
+            vmform_edit(ui, vm->uuid);
+        else
+            scr_console_open(ui, vm->uuid);
+        break;
+    }
     case ACT_ADD:
     case ACT_EDIT:
     case ACT_REMOVE:
@@ -920,6 +1012,11 @@ ui_flush(struct ui *ui)
 {
     unsigned ev = model_take_events(ui->m);
     bool painted = false;
+
+    for (int i = ui->nmodals - 1; i >= 0; i--) {
+        if (i < ui->nmodals && ui->modals[i]->done)
+            ui_modal_close(ui, ui->modals[i]);
+    }
 
     if (ev) {
         for (int p = 0; p < PANE__COUNT; p++) {

@@ -95,6 +95,9 @@ struct modal {
     WINDOW *win;
     bool dirty;
     bool cursor;            /* show the terminal cursor in win */
+    bool done;              /* close it when this loop pass ends: set from
+                             * callbacks that must not free what called
+                             * them (a console's events) */
     void *data;             /* the modal's own state */
 };
 
@@ -133,6 +136,13 @@ void ui_action(struct ui *ui, enum action a);
 /* Operations started from this console still in flight, plus hosts
  * connecting: what the header calls tasks. */
 unsigned ui_tasks(const struct ui *ui);
+/* An operation was queued with ui_job_done as its done callback (opaque
+ * unused): it counts as a task until the result arrives. */
+void ui_job_queued(struct ui *ui);
+/* The engine's done callback for operations started here: the result
+ * goes to the status line (the events pane has it from the audit log).
+ * Safe after the console is gone. */
+void ui_job_done(void *opaque, int ok, const char *message);
 
 /* A model pointer for n, valid until the model next changes (within the
  * current handler or paint only). */

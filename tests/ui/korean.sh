@@ -60,6 +60,23 @@ keys Enter
 check "the form's message is Korean when the engine's is" \
     wait_for "데이터 센터" 2
 keys Escape
+
+# the VM forms, the delete question and the console speak Korean too
+keys c
+check "the create form is Korean" wait_for "가상 머신 만들기"
+check "its labels are Korean" wait_for "부팅 순서"
+check "the automatic host is explained in Korean" wait_for "자동: "
+keys Enter
+check "its messages are Korean when the engine's are" \
+    wait_for "VM 이름이 비어 있습니다: 이름을 입력하십시오."
+keys Escape
+keys Tab D
+check "the delete question is Korean, with three answers" \
+    wait_for "[k] 삭제, 디스크 유지"
+keys Escape
+keys E
+check "the edit form is Korean" wait_for "가상 머신 'dns-01' 변경"
+keys Escape
 quit_key_ok() {
     keys q
     wait_for "virtdeck-exited-0" 10

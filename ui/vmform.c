@@ -1,0 +1,1382 @@
+/* vmform.c: the VM forms (see vmform.h).
+ *
+ * Three kinds of fields: text that libform edits; choices (cluster, host,
+ * disk format, console, yes/no) that Space and the arrows cycle and the
+ * first letters select, whose libform field only displays the choice; and
+ * the password, whose libform field only displays one '*' per character
+ * typed, so the secret never sits in libform's buffers.  The values live
+ * in the form's own array and survive a rebuild (a resize).  When the
+ * screen is too low for every field, the form has pages (libform's).
+ *
+ * Checks reuse the engine's: each field is checked by vm_spec_check() on
+ * a specification that is valid but for that field, so the form and the
+ * engine say the same sentence; what depends on several fields is left to
+ * the engine on Enter. */
+#include <config.h>
+#include <form.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "ui/actions.h"
+#include "ui/colors.h"
+#include "ui/draw.h"
+#include "ui/forms.h"
+#include "ui/vmform.h"
+#include "src/domxml.h"
+#include "src/engine.h"
+#include "src/model.h"
+#include "src/vmspec.h"
+#include "src/util/err.h"
+#include "src/util/i18n.h"
+#include "src/util/mem.h"
+#include "src/util/strbuf.h"
+#include "src/util/text.h"
+#include "src/util/vec.h"
+
+enum vf_id {
+    VF_NAME,
+    VF_CLUSTER,
+    VF_HOST,
+    VF_VCPUS,
+    VF_MEMORY,
+    VF_POOL,
+    VF_DISK_GIB,
+    VF_DISK_FORMAT,
+    VF_VOLUME,
+    VF_NETWORK,
+    VF_BOOT,
+    VF_ISO,
+    VF_KERNEL,
+    VF_INITRD,
+    VF_CMDLINE,
+    VF_GFX,
+    VF_LISTEN,
+    VF_PASSWORD,
+    VF_START,
+    VF_HA,
+    VF__COUNT
+};
+
+enum vf_kind { VK_TEXT, VK_CHOICE, VK_SECRET };
+
+struct vfield {
+    enum vf_id id;
+    const char *label;      /* N_() */
+    enum vf_kind kind;
+};
+
+static const struct vfield create_fields[] = {
+    { VF_NAME, N_("Name"), VK_TEXT },
+    { VF_CLUSTER, N_("Cluster"), VK_CHOICE },
+    { VF_HOST, N_("Host"), VK_CHOICE },
+    { VF_VCPUS, N_("vCPUs"), VK_TEXT },
+    { VF_MEMORY, N_("Memory (MiB)"), VK_TEXT },
+    { VF_POOL, N_("Storage pool"), VK_TEXT },
+    { VF_DISK_GIB, N_("Disk size (GiB)"), VK_TEXT },
+    { VF_DISK_FORMAT, N_("Disk format"), VK_CHOICE },
+    { VF_VOLUME, N_("Existing volume"), VK_TEXT },
+    { VF_NETWORK, N_("Network"), VK_TEXT },
+    { VF_BOOT, N_("Boot order"), VK_TEXT },
+    { VF_ISO, N_("ISO image"), VK_TEXT },
+    { VF_KERNEL, N_("Run-once kernel"), VK_TEXT },
+    { VF_INITRD, N_("Run-once initrd"), VK_TEXT },
+    { VF_CMDLINE, N_("Kernel command line"), VK_TEXT },
+    { VF_GFX, N_("Console"), VK_CHOICE },
+    { VF_LISTEN, N_("Listen address"), VK_TEXT },
+    { VF_PASSWORD, N_("Password"), VK_SECRET },
+    { VF_START, N_("Start after create"), VK_CHOICE },
+    { VF_HA, N_("HA"), VK_CHOICE },
+};
+
+static const struct vfield edit_fields[] = {
+    { VF_VCPUS, N_("vCPUs"), VK_TEXT },
+    { VF_MEMORY, N_("Memory (MiB)"), VK_TEXT },
+    { VF_BOOT, N_("Boot order"), VK_TEXT },
+    { VF_GFX, N_("Console"), VK_CHOICE },
+    { VF_LISTEN, N_("Listen address"), VK_TEXT },
+    { VF_PASSWORD, N_("Password"), VK_SECRET },
+    { VF_HA, N_("HA"), VK_CHOICE },
+};
+
+#define MAX_FIELDS VF__COUNT
+#define FIELD_MAX 4096          /* bytes a text field takes */
+#define MSG_ROWS 3
+#define DEFAULT_MEM_MIB 1024
+#define DEFAULT_DISK_GIB "10"
+/* a kernel path that passes the checks, for checking the initrd alone */
+#define SOME_KERNEL "/boot/vmlinuz"
+
+struct vform {
+    bool edit;
+    char uuid[37];              /* edit: the VM, by id */
+    char *vm_name;              /* edit: for messages */
+    bool running;               /* edit: it ran when the form opened */
+    bool had_password;          /* edit: the VM has a console password */
+    const struct vfield *spec;
+    int n;
+    char *val[MAX_FIELDS];      /* by field index; choices: the raw value */
+    char *orig[MAX_FIELDS];     /* edit: the values when the form opened */
+    struct strbuf secret;       /* the password, never in libform */
+    bool secret_touched;        /* edit: typed into or cleared */
+    char ahead[64];             /* what was typed on a choice field */
+    int cur;                    /* current field */
+    int spacing, per_page, pages;
+    FIELD *fields[MAX_FIELDS + 1];
+    FORM *form;
+    WINDOW *sub;
+    int field_x;
+    char *msg;
+    bool msg_error;
+    bool waiting;               /* edit: sent, the host has not answered */
+};
+
+/* The edit form waiting for its job's result, and its modal: the
+ * result comes back through edit_done, which finds the form here (NULL
+ * once it is closed). */
+static struct vform *waiting_form;
+static struct modal *waiting_modal;
+
+/* ---- values ---- */
+
+static int
+vf_index(const struct vform *f, enum vf_id id)
+{
+    for (int i = 0; i < f->n; i++) {
+        if (f->spec[i].id == id)
+            return i;
+    }
+    return -1;
+}
+
+/* The value of field id ("" when the form has no such field). */
+static const char *
+vf_get(const struct vform *f, enum vf_id id)
+{
+    int i = vf_index(f, id);
+
+    return i >= 0 && f->val[i] ? f->val[i] : "";
+}
+
+static void
+vf_set(struct vform *f, int i, const char *v)
+{
+    free(f->val[i]);
+    f->val[i] = xstrdup(v ? v : "");
+}
+
+static void
+vf_set_msg(struct vform *f, bool error, const char *msg)
+{
+    free(f->msg);
+    f->msg = msg && *msg ? text_safe(msg) : NULL;
+    f->msg_error = error;
+}
+
+/* A whole decimal number, or -1. */
+static int
+parse_num(const char *s, unsigned long long max, unsigned long long *out)
+{
+    unsigned long long v = 0;
+
+    if (!*s)
+        return -1;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        v = v * 10 + (unsigned long long)(*p - '0');
+        if (v > max)
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The network field: "", "none", "network NAME", "bridge NAME" or a bare
+ * NAME (a network).  0 or -1. */
+static int
+parse_network(const char *v, enum vm_net *net, char **source)
+{
+    char *copy = xstrdup(v), *save = NULL;
+    char *a = strtok_r(copy, " ", &save);
+    char *b = a ? strtok_r(NULL, " ", &save) : NULL;
+    int rc = 0;
+
+    *net = VM_NET_NONE;
+    *source = NULL;
+    if (!a || (streq(a, "none") && !b)) {
+        /* no network */
+    } else if (strtok_r(NULL, " ", &save)) {
+        rc = -1;
+    } else if (!b) {
+        *net = VM_NET_NETWORK;
+        *source = xstrdup(a);
+    } else if (streq(a, "network") || streq(a, "bridge")) {
+        *net = streq(a, "network") ? VM_NET_NETWORK : VM_NET_BRIDGE;
+        *source = xstrdup(b);
+    } else {
+        rc = -1;
+    }
+    free(copy);
+    return rc;
+}
+
+/* Characters (not bytes) of UTF-8 text. */
+static size_t
+utf8_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+/* ---- choices ---- */
+
+/* The raw values field i offers, borrowed until the model changes. */
+static void
+vf_choices(struct ui *ui, const struct vform *f, int i, struct vec *out)
+{
+    struct model *m = ui_model(ui);
+
+    switch (f->spec[i].id) {
+    case VF_CLUSTER:
+        for (size_t k = 0; k < m->clusters.len; k++)
+            vec_push(out, ((struct cluster *)m->clusters.items[k])->name);
+        break;
+    case VF_HOST: {
+        struct cluster *c = model_cluster_by_name(m, vf_get(f, VF_CLUSTER));
+        vec_push(out, "");
+        for (size_t k = 0; c && k < m->hosts.len; k++) {
+            struct host *h = m->hosts.items[k];
+            if (h->cluster_id == c->id)
+                vec_push(out, h->name);
+        }
+        break;
+    }
+    case VF_DISK_FORMAT:
+        vec_push(out, "qcow2");
+        vec_push(out, "raw");
+        break;
+    case VF_GFX:
+        vec_push(out, "vnc");
+        vec_push(out, "spice");
+        vec_push(out, "none");
+        break;
+    case VF_START:
+    case VF_HA:
+        vec_push(out, "no");
+        vec_push(out, "yes");
+        break;
+    default:
+        break;
+    }
+}
+
+/* "automatic: busan-kvm02, 28G free", or why no host fits.  Owned. */
+static char *
+pick_text(struct ui *ui, const struct vform *f)
+{
+    unsigned long long mem = DEFAULT_MEM_MIB, cpus = 1;
+    struct host *h;
+    char buf[32];
+
+    if (parse_num(vf_get(f, VF_MEMORY), 16ULL * 1024 * 1024, &mem) < 0 ||
+        !mem)
+        mem = DEFAULT_MEM_MIB;
+    if (parse_num(vf_get(f, VF_VCPUS), 512, &cpus) < 0 || !cpus)
+        cpus = 1;
+    h = engine_pick_host(ui_engine(ui), vf_get(f, VF_CLUSTER), mem,
+                         (unsigned)cpus);
+    if (!h)
+        return xstrdup(_("automatic: no Up host has room"));
+    text_bytes(buf, sizeof(buf), (double)engine_host_free_kib(h) * 1024);
+    return xasprintf(_("automatic: %s, %s of memory free"), h->name, buf);
+}
+
+/* What field i shows for the value v.  Owned. */
+static char *
+vf_display(struct ui *ui, struct vform *f, int i, const char *v)
+{
+    switch (f->spec[i].id) {
+    case VF_HOST:
+        return *v ? xstrdup(v) : pick_text(ui, f);
+    case VF_START:
+    case VF_HA:
+        return xstrdup(streq(v, "yes") ? _("yes") : _("no"));
+    case VF_GFX:
+        return xstrdup(streq(v, "none") ? _("none") : v);
+    case VF_PASSWORD: {
+        struct strbuf b = { 0 };
+        size_t n = utf8_chars(sb_str(&f->secret));
+        if (f->edit && f->had_password && !f->secret_touched)
+            return xstrdup(_("(set; unchanged)"));
+        if (f->edit && f->secret_touched && !n)
+            return xstrdup(_("(removed)"));
+        for (size_t k = 0; k < n; k++)
+            sb_addc(&b, '*');
+        return sb_steal(&b);
+    }
+    default:
+        return xstrdup(v);
+    }
+}
+
+/* Show the value of a choice or password field in its libform field. */
+static void
+vf_show(struct ui *ui, struct vform *f, int i)
+{
+    char *d;
+
+    if (i < 0 || !f->form || f->spec[i].kind == VK_TEXT)
+        return;
+    d = vf_display(ui, f, i, f->val[i] ? f->val[i] : "");
+    set_field_buffer(f->fields[i], 0, d);
+    free(d);
+}
+
+static void
+vf_show_all(struct ui *ui, struct vform *f)
+{
+    for (int i = 0; i < f->n; i++)
+        vf_show(ui, f, i);
+}
+
+/* Set choice field i to v; the host follows its cluster. */
+static void
+vf_choose(struct ui *ui, struct vform *f, int i, const char *v)
+{
+    vf_set(f, i, v);
+    if (f->spec[i].id == VF_CLUSTER) {
+        int hi = vf_index(f, VF_HOST);
+        struct host *h = model_host_by_name(ui_model(ui), vf_get(f, VF_HOST));
+        struct cluster *c = model_cluster_by_name(ui_model(ui), v);
+        if (hi >= 0 && (!h || !c || h->cluster_id != c->id))
+            vf_set(f, hi, "");
+    }
+    vf_show_all(ui, f);
+}
+
+static void
+vf_cycle(struct ui *ui, struct vform *f, int i, int step)
+{
+    struct vec ch = { 0 };
+    int k = -1, n;
+
+    vf_choices(ui, f, i, &ch);
+    n = (int)ch.len;
+    for (int j = 0; j < n; j++) {
+        if (streq(ch.items[j], f->val[i] ? f->val[i] : ""))
+            k = j;
+    }
+    if (n) {
+        k = k < 0 ? 0 : (k + step + n) % n;
+        vf_choose(ui, f, i, ch.items[k]);
+    }
+    vec_clear(&ch, NULL);
+}
+
+static bool
+starts_with(const char *s, const char *prefix)
+{
+    return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Type-ahead on a choice field: the first choice whose value or label
+ * starts with what was typed. */
+static void
+vf_type_ahead(struct ui *ui, struct vform *f, int i, int key)
+{
+    char mb[MB_LEN_MAX + 1];
+    mbstate_t st;
+    size_t n, len = strlen(f->ahead);
+    struct vec ch = { 0 };
+    bool found = false;
+
+    memset(&st, 0, sizeof(st));
+    n = wcrtomb(mb, (wchar_t)key, &st);
+    if (n == (size_t)-1)
+        return;
+    mb[n] = '\0';
+    if (len + n >= sizeof(f->ahead))
+        len = 0;
+    memcpy(f->ahead + len, mb, n + 1);
+    vf_choices(ui, f, i, &ch);
+    for (int pass = 0; pass < 2 && !found; pass++) {
+        for (size_t j = 0; j < ch.len && !found; j++) {
+            char *label = vf_display(ui, f, i, ch.items[j]);
+            if ((*(const char *)ch.items[j] &&
+                 starts_with(ch.items[j], f->ahead)) ||
+                starts_with(label, f->ahead)) {
+                vf_choose(ui, f, i, ch.items[j]);
+                found = true;
+            }
+            free(label);
+        }
+        /* no choice goes on like that: start again from this key */
+        if (!found)
+            memcpy(f->ahead, mb, n + 1);
+    }
+    if (!found)
+        f->ahead[0] = '\0';
+    vec_clear(&ch, NULL);
+}
+
+/* ---- checks ---- */
+
+/* Copy the text fields out of libform, trailing blanks trimmed. */
+static void
+vf_read(struct vform *f)
+{
+    if (!f->form)
+        return;
+    form_driver_w(f->form, KEY_CODE_YES, REQ_VALIDATION);
+    for (int i = 0; i < f->n; i++) {
+        const char *buf;
+        size_t len;
+        if (f->spec[i].kind != VK_TEXT)
+            continue;
+        buf = field_buffer(f->fields[i], 0);
+        len = buf ? strlen(buf) : 0;
+        while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\n'))
+            len--;
+        /* leading blanks too: "  2048" is 2048 */
+        while (len && buf[0] == ' ') {
+            buf++;
+            len--;
+        }
+        free(f->val[i]);
+        f->val[i] = xstrndup(buf ? buf : "", len);
+    }
+    f->cur = field_index(current_field(f->form));
+}
+
+/* A specification that passes vm_spec_check(), to set one field in. */
+static void
+base_spec(struct vm_spec *s)
+{
+    vm_spec_init(s);
+    s->name = xstrdup("vm");
+    s->cluster = xstrdup("c");
+    s->n_boot = 0;
+    s->gfx = VM_GFX_NONE;
+}
+
+static int
+fail(struct vform *f, const char *msg)
+{
+    vf_set_msg(f, true, msg);
+    return -1;
+}
+
+static int
+failf(struct vform *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+failf(struct vform *f, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    vf_set_msg(f, true, msg);
+    free(msg);
+    return -1;
+}
+
+/* The host the VM being edited runs on, or NULL. */
+static struct host *
+edit_host(struct ui *ui, const struct vform *f)
+{
+    struct vm *vm = model_vm_by_uuid(ui_model(ui), f->uuid);
+
+    return vm ? model_host_by_id(ui_model(ui), vm->host_id) : NULL;
+}
+
+/* The host chosen in the create form, or NULL for automatic. */
+static struct host *
+chosen_host(struct ui *ui, const struct vform *f)
+{
+    const char *name = vf_get(f, VF_HOST);
+
+    return *name ? model_host_by_name(ui_model(ui), name) : NULL;
+}
+
+/* Check field i alone; 0, or -1 with the sentence in f->msg. */
+static int
+vf_check(struct ui *ui, struct vform *f, int i)
+{
+    struct model *mo = ui_model(ui);
+    const char *v = f->val[i] ? f->val[i] : "";
+    struct vm_spec s;
+    unsigned long long num = 0;
+    enum vm_gfx gfx = VM_GFX_NONE;
+    int rc = 0;
+
+    base_spec(&s);
+    vm_gfx_parse(vf_get(f, VF_GFX), &gfx);
+    switch (f->spec[i].id) {
+    case VF_NAME:
+        free(s.name);
+        s.name = xstrdup(v);
+        break;
+    case VF_CLUSTER:
+        if (!model_cluster_by_name(mo, v))
+            rc = fail(f, _("There is no cluster yet: add one (a on a data "
+                           "center) before creating a VM."));
+        break;
+    case VF_HOST: {
+        struct cluster *c = model_cluster_by_name(mo, vf_get(f, VF_CLUSTER));
+        struct host *h = *v ? model_host_by_name(mo, v) : NULL;
+        if (!*v || !c)
+            break;
+        if (!h || h->cluster_id != c->id)
+            rc = failf(f, _("Cluster '%s' has no host named '%s'."), c->name,
+                       v);
+        else if (h->state != HOST_UP)
+            rc = failf(f, _("Host '%s' is %s: choose an Up host."), h->name,
+                       host_state_label(h->state));
+        break;
+    }
+    case VF_VCPUS: {
+        struct host *h = f->edit ? edit_host(ui, f) : chosen_host(ui, f);
+        if (f->edit && !*v)
+            break;
+        if (parse_num(v, 100000, &num) < 0) {
+            rc = fail(f, _("Type the number of vCPUs, e.g. 2."));
+            break;
+        }
+        s.vcpus = (unsigned)num;
+        if (vm_spec_check(&s) < 0)
+            break;
+        if (h && h->cpus && num > h->cpus)
+            rc = f->edit ? failf(f, _("Give 1 to %u vCPUs."), h->cpus)
+                 : failf(f, _("Host '%s' has %u CPUs: give the VM at most "
+                              "that many vCPUs."), h->name, h->cpus);
+        break;
+    }
+    case VF_MEMORY: {
+        struct host *h = f->edit ? edit_host(ui, f) : chosen_host(ui, f);
+        unsigned long long cpus = 1;
+        if (f->edit && !*v)
+            break;
+        if (parse_num(v, 1ULL << 40, &num) < 0) {
+            rc = fail(f, _("Type the memory in MiB, e.g. 2048 for 2 GiB."));
+            break;
+        }
+        s.mem_mib = num;
+        if (vm_spec_check(&s) < 0)
+            break;
+        if (f->edit) {
+            if (h && h->mem_total_kib && num * 1024 > h->mem_total_kib)
+                rc = failf(f, _("Give 16 MiB up to the host's %llu MiB of "
+                                "memory."),
+                           (unsigned long long)(h->mem_total_kib / 1024));
+            break;
+        }
+        if (h && h->mem_total_kib && num * 1024 > h->mem_total_kib) {
+            rc = failf(f, _("Host '%s' has %llu MiB of memory: give the VM "
+                            "less."), h->name,
+                       (unsigned long long)(h->mem_total_kib / 1024));
+        } else if (h && num * 1024 > engine_host_free_kib(h)) {
+            rc = failf(f, _("Host '%s' has only %llu MiB of memory free: "
+                            "give the VM less, or choose another host."),
+                       h->name,
+                       (unsigned long long)(engine_host_free_kib(h) / 1024));
+        } else if (!h && model_cluster_by_name(mo, vf_get(f, VF_CLUSTER))) {
+            if (parse_num(vf_get(f, VF_VCPUS), 512, &cpus) < 0 || !cpus)
+                cpus = 1;
+            if (!engine_pick_host(ui_engine(ui), vf_get(f, VF_CLUSTER), num,
+                                  (unsigned)cpus))
+                rc = fail(f, err_msg());
+        }
+        break;
+    }
+    case VF_POOL:
+        if (*v)
+            s.pool = xstrdup(v);
+        break;
+    case VF_DISK_GIB:
+        if (!*v)
+            break;
+        if (parse_num(v, 1ULL << 40, &num) < 0) {
+            rc = fail(f, _("Type the size of the new disk in GiB, e.g. 20; "
+                           "leave it empty for no new disk."));
+            break;
+        }
+        s.disk_gib = num;
+        if (num && *vf_get(f, VF_POOL))
+            s.pool = xstrdup(vf_get(f, VF_POOL));
+        break;
+    case VF_VOLUME:
+        if (!*v)
+            break;
+        s.disk_volume = xstrdup(v);
+        if (*vf_get(f, VF_POOL))
+            s.pool = xstrdup(vf_get(f, VF_POOL));
+        if (parse_num(vf_get(f, VF_DISK_GIB), 1ULL << 40, &num) == 0)
+            s.disk_gib = num;
+        break;
+    case VF_NETWORK:
+        if (parse_network(v, &s.net, &s.net_source) < 0)
+            rc = fail(f, _("Type none, network NAME or bridge NAME, e.g. "
+                           "network default."));
+        break;
+    case VF_BOOT:
+        if (*v && vm_spec_parse_boot(&s, v) < 0)
+            rc = fail(f, err_msg());
+        s.n_boot = 0;
+        break;
+    case VF_ISO:
+        if (*v)
+            s.iso = xstrdup(v);
+        break;
+    case VF_KERNEL:
+        if (*v)
+            s.kernel = xstrdup(v);
+        break;
+    case VF_INITRD:
+        if (*v) {
+            s.kernel = xstrdup(SOME_KERNEL);
+            s.initrd = xstrdup(v);
+        }
+        break;
+    case VF_CMDLINE:
+        if (*v) {
+            s.kernel = xstrdup(SOME_KERNEL);
+            s.cmdline = xstrdup(v);
+        }
+        break;
+    case VF_LISTEN:
+        s.gfx = gfx;
+        free(s.listen);
+        s.listen = xstrdup(v);
+        break;
+    case VF_PASSWORD:
+        if (f->secret.len) {
+            s.gfx = gfx;
+            s.password = xstrdup(sb_str(&f->secret));
+        }
+        break;
+    default:
+        break;
+    }
+    if (rc == 0 && vm_spec_check(&s) < 0)
+        rc = fail(f, err_msg());
+    vm_spec_clear(&s);
+    return rc;
+}
+
+/* ---- layout and painting ---- */
+
+static void
+vf_destroy(struct vform *f)
+{
+    if (f->form) {
+        unpost_form(f->form);
+        free_form(f->form);
+        f->form = NULL;
+    }
+    for (int i = 0; i < f->n; i++) {
+        if (f->fields[i])
+            free_field(f->fields[i]);
+        f->fields[i] = NULL;
+    }
+    if (f->sub) {
+        delwin(f->sub);
+        f->sub = NULL;
+    }
+}
+
+/* Rows the fields take on one page. */
+static int
+fields_rows(const struct vform *f)
+{
+    return (f->per_page - 1) * f->spacing + 1;
+}
+
+static void
+vf_layout(struct ui *ui, struct modal *m)
+{
+    struct vform *f = m->data;
+    int rows = ui_rows(ui), cols = ui_cols(ui);
+    int w = cols - 4 < 84 ? cols - 4 : 84, h, lw = 0, fw;
+    /* title, a blank row, the fields, a blank row, the message, the
+     * keys and the bottom border */
+    int overhead = 2 + 1 + MSG_ROWS + 1 + 1;
+
+    vf_read(f);
+    vf_destroy(f);
+    if (m->win) {
+        delwin(m->win);
+        m->win = NULL;
+    }
+    if (w < 40)
+        w = cols;
+    if (2 * f->n - 1 + overhead <= rows) {
+        f->spacing = 2;
+        f->per_page = f->n;
+    } else {
+        f->spacing = 1;
+        f->per_page = rows - overhead < f->n ? rows - overhead : f->n;
+        if (f->per_page < 1)
+            f->per_page = 1;
+    }
+    f->pages = (f->n + f->per_page - 1) / f->per_page;
+    h = fields_rows(f) + overhead;
+    if (h > rows)
+        h = rows;
+    for (int i = 0; i < f->n; i++) {
+        int t = text_width(_(f->spec[i].label));
+        if (t > lw)
+            lw = t;
+    }
+    f->field_x = 2 + lw + 2;
+    fw = w - f->field_x - 2;
+    if (fw < 4)
+        fw = 4;
+    m->win = newwin(h, w, (rows - h) / 2, (cols - w) / 2);
+    keypad(m->win, TRUE);
+    for (int i = 0; i < f->n; i++) {
+        FIELD *fl = new_field(1, fw, (i % f->per_page) * f->spacing, 0, 0, 0);
+        field_opts_off(fl, O_STATIC | O_AUTOSKIP | O_BLANK);
+        field_opts_on(fl, O_NULLOK);
+        if (f->spec[i].kind != VK_TEXT)
+            field_opts_off(fl, O_EDIT);
+        set_max_field(fl, FIELD_MAX);
+        set_field_back(fl, colors_attr(CE_FIELD));
+        set_field_fore(fl, colors_attr(CE_FIELD));
+        if (i && i % f->per_page == 0)
+            set_new_page(fl, TRUE);
+        if (f->spec[i].kind == VK_TEXT)
+            set_field_buffer(fl, 0, f->val[i] ? f->val[i] : "");
+        f->fields[i] = fl;
+    }
+    f->fields[f->n] = NULL;
+    f->form = new_form(f->fields);
+    f->sub = derwin(m->win, fields_rows(f), fw, 2, f->field_x);
+    set_form_win(f->form, m->win);
+    set_form_sub(f->form, f->sub);
+    post_form(f->form);
+    vf_show_all(ui, f);
+    if (f->cur > 0 && f->cur < f->n)
+        set_current_field(f->form, f->fields[f->cur]);
+    form_driver_w(f->form, KEY_CODE_YES, REQ_END_LINE);
+    m->dirty = true;
+}
+
+/* The help line of field i.  Owned. */
+static char *
+vf_hint(struct ui *ui, struct vform *f, int i)
+{
+    struct strbuf b = { 0 };
+
+    switch (f->spec[i].id) {
+    case VF_NAME:
+        return xstrdup(_("The VM's name: letters, digits, '-', '_' or '.', "
+                         "unique in the data center."));
+    case VF_VCPUS:
+        return xstrdup(f->edit ? _("Virtual CPUs, at most the host's CPUs. "
+                                   "Only while the VM is off.")
+                       : _("Virtual CPUs, at most the host's CPUs."));
+    case VF_MEMORY:
+        return xstrdup(f->edit ? _("Memory in MiB, e.g. 2048 for 2 GiB. "
+                                   "Only while the VM is off.")
+                       : _("Memory in MiB, e.g. 2048 for 2 GiB."));
+    case VF_POOL:
+        return xstrdup(_("The host's storage pool that holds the disk, e.g. "
+                         "default."));
+    case VF_DISK_GIB:
+        return xstrdup(_("Size of a new disk in GiB. Empty: no new disk (or "
+                         "give an existing volume)."));
+    case VF_VOLUME:
+        return xstrdup(_("A volume already in the pool to use as the disk, "
+                         "instead of a new one."));
+    case VF_NETWORK:
+        return xstrdup(_("none, network NAME (e.g. network default) or bridge "
+                         "NAME (e.g. bridge br0)."));
+    case VF_BOOT:
+        return xstrdup(f->edit ? _("Boot devices in order, e.g. cdrom,disk. "
+                                   "Empty: keep the VM's order.")
+                       : _("Boot devices in order, e.g. disk,cdrom,network. "
+                           "Empty: those the VM has, in that order."));
+    case VF_ISO:
+        return xstrdup(_("An installation image for the CD-ROM, as "
+                         "POOL/VOLUME, e.g. isos/debian-12.iso."));
+    case VF_KERNEL:
+        return xstrdup(_("Run once: a kernel on the host for the first start "
+                         "only, e.g. /var/lib/libvirt/boot/vmlinuz."));
+    case VF_INITRD:
+        return xstrdup(_("Run once: the initrd on the host that goes with the "
+                         "kernel."));
+    case VF_CMDLINE:
+        return xstrdup(_("Run once: the kernel command line, e.g. "
+                         "inst.ks=http://10.0.0.1/ks.cfg console=ttyS0."));
+    case VF_LISTEN:
+        return xstrdup(_("Where the graphical console listens: 127.0.0.1 "
+                         "(reach it with ssh -L) or 0.0.0.0."));
+    case VF_PASSWORD:
+        /* edit: whether the VM has one is not always known (libvirt
+         * shows the password only to secure XML requests), so the hint
+         * does not depend on it */
+        return xstrdup(f->edit
+                       ? _("The console password, shown as *. Left alone it "
+                           "stays; C-u removes it.")
+                       : _("The console password, shown as *: at most 8 "
+                           "characters for VNC. virtdeck never logs or "
+                           "stores it."));
+    default:
+        break;
+    }
+    if (f->spec[i].kind == VK_CHOICE) {
+        struct vec ch = { 0 };
+        vf_choices(ui, f, i, &ch);
+        for (size_t k = 0; k < ch.len; k++) {
+            const char *v = ch.items[k];
+            char *label = *v || f->spec[i].id != VF_HOST
+                          ? vf_display(ui, f, i, v) : xstrdup(_("automatic"));
+            if (k)
+                sb_add(&b, ", ");
+            sb_add(&b, label);
+            free(label);
+        }
+        vec_clear(&ch, NULL);
+        {
+            char *list = sb_steal(&b);
+            char *s = xasprintf(_("Space or arrows choose, or type the first "
+                                  "letters: %s."), list);
+            free(list);
+            if (f->spec[i].id == VF_HOST) {
+                char *t = xasprintf("%s %s", s, _("Automatic takes the "
+                                                  "least-loaded Up host of the "
+                                                  "cluster with room."));
+                free(s);
+                s = t;
+            }
+            return s;
+        }
+    }
+    return xstrdup("");
+}
+
+static void
+vf_paint(struct ui *ui, struct modal *m)
+{
+    struct vform *f = m->data;
+    WINDOW *w = m->win;
+    int h = getmaxy(w), cols = getmaxx(w), y;
+    int fr = fields_rows(f), page = form_page(f->form);
+    int cur = field_index(current_field(f->form));
+    attr_t base = colors_attr(CE_DIALOG);
+    char *title;
+
+    if (f->edit)
+        title = xasprintf(_("Change VM '%s'"), f->vm_name);
+    else
+        title = xstrdup(_("Create a VM"));
+    wbkgdset(w, ' ' | base);
+    wattrset(w, base);
+    /* the border, labels and messages; the fields are libform's */
+    for (int r = 0; r < h; r++) {
+        if (r >= 2 && r < 2 + fr) {
+            int end = f->field_x + getmaxx(f->sub);
+            draw_fill(w, r, 1, f->field_x - 1, base);
+            draw_fill(w, r, end, cols - 1 - end, base);
+        } else {
+            draw_fill(w, r, 0, cols, base);
+        }
+    }
+    wattrset(w, base);
+    box(w, 0, 0);
+    {
+        char *t = xasprintf(" %s ", title);
+        draw_text(w, 0, 2, t, text_width(t) < cols - 4 ? text_width(t)
+                  : cols - 4, true, base | A_BOLD);
+        free(t);
+    }
+    if (f->pages > 1) {
+        char *p = xasprintf(_(" page %d/%d "), page + 1, f->pages);
+        int pw = text_width(p);
+        if (pw < cols - 4)
+            draw_text(w, 0, cols - pw - 2, p, pw, true, base);
+        free(p);
+    }
+    for (int i = 0; i < f->n; i++) {
+        attr_t a = base | (i == cur ? A_BOLD : 0);
+        if (i / f->per_page != page)
+            continue;
+        draw_text(w, 2 + (i % f->per_page) * f->spacing, 2,
+                  _(f->spec[i].label), f->field_x - 3, true, a);
+    }
+    y = 2 + fr + 1;
+    if (f->msg) {
+        draw_wrapped(w, y, 2, MSG_ROWS, cols - 4, f->msg,
+                     f->msg_error ? colors_attr(CE_ERROR) | A_REVERSE : base);
+    } else if (cur >= 0) {
+        char *hint = vf_hint(ui, f, cur);
+        draw_wrapped(w, y, 2, MSG_ROWS, cols - 4, hint, base);
+        free(hint);
+    }
+    draw_text(w, h - 2, 2, f->edit
+              ? _("Enter saves, Tab moves, Space chooses, Esc cancels.")
+              : f->pages > 1
+              ? _("Enter creates, Tab moves, Space chooses, PgDn next page, "
+                  "Esc cancels.")
+              : _("Enter creates, Tab moves, Space chooses, Esc cancels."),
+              cols - 4, true, base);
+    wattrset(w, A_NORMAL);
+    free(title);
+    pos_form_cursor(f->form);
+}
+
+/* ---- saving ---- */
+
+/* Go to field i, at the end of its text. */
+static void
+vf_goto(struct vform *f, int i)
+{
+    set_current_field(f->form, f->fields[i]);
+    form_driver_w(f->form, KEY_CODE_YES, REQ_END_LINE);
+    f->cur = i;
+    f->ahead[0] = '\0';
+}
+
+static char *
+opt_dup(const char *s)
+{
+    return s && *s ? xstrdup(s) : NULL;
+}
+
+/* The specification the create form asks for.  0, or -1 with f->msg. */
+static int
+build_spec(struct vform *f, struct vm_spec *s)
+{
+    unsigned long long num;
+
+    vm_spec_init(s);
+    free(s->name);
+    s->name = xstrdup(vf_get(f, VF_NAME));
+    s->cluster = xstrdup(vf_get(f, VF_CLUSTER));
+    s->host = opt_dup(vf_get(f, VF_HOST));
+    if (parse_num(vf_get(f, VF_VCPUS), 512, &num) == 0)
+        s->vcpus = (unsigned)num;
+    if (parse_num(vf_get(f, VF_MEMORY), 16ULL * 1024 * 1024, &num) == 0)
+        s->mem_mib = num;
+    s->pool = opt_dup(vf_get(f, VF_POOL));
+    if (parse_num(vf_get(f, VF_DISK_GIB), VM_DISK_MAX_GIB, &num) == 0)
+        s->disk_gib = num;
+    free(s->disk_format);
+    s->disk_format = xstrdup(vf_get(f, VF_DISK_FORMAT));
+    s->disk_volume = opt_dup(vf_get(f, VF_VOLUME));
+    parse_network(vf_get(f, VF_NETWORK), &s->net, &s->net_source);
+    s->iso = opt_dup(vf_get(f, VF_ISO));
+    s->kernel = opt_dup(vf_get(f, VF_KERNEL));
+    s->initrd = opt_dup(vf_get(f, VF_INITRD));
+    s->cmdline = opt_dup(vf_get(f, VF_CMDLINE));
+    if (*vf_get(f, VF_BOOT)) {
+        if (vm_spec_parse_boot(s, vf_get(f, VF_BOOT)) < 0)
+            return fail(f, err_msg());
+    } else {
+        /* what the VM has: its disk, its CD-ROM, its network */
+        s->n_boot = 0;
+        if (s->disk_gib || s->disk_volume)
+            s->boot[s->n_boot++] = VM_BOOT_DISK;
+        if (s->iso)
+            s->boot[s->n_boot++] = VM_BOOT_CDROM;
+        if (s->net != VM_NET_NONE)
+            s->boot[s->n_boot++] = VM_BOOT_NETWORK;
+    }
+    vm_gfx_parse(vf_get(f, VF_GFX), &s->gfx);
+    free(s->listen);
+    s->listen = xstrdup(vf_get(f, VF_LISTEN));
+    s->password = f->secret.len ? xstrdup(sb_str(&f->secret)) : NULL;
+    s->start = streq(vf_get(f, VF_START), "yes");
+    s->ha = streq(vf_get(f, VF_HA), "yes");
+    return 0;
+}
+
+static enum ui_result
+submit_create(struct ui *ui, struct vform *f)
+{
+    struct vm_spec s;
+    int rc;
+
+    if (build_spec(f, &s) < 0) {
+        vm_spec_clear(&s);
+        return UI_HANDLED;
+    }
+    rc = engine_vm_create(ui_engine(ui), &s, ui_job_done, NULL);
+    if (rc < 0) {
+        vf_set_msg(f, true, err_msg());
+    } else {
+        ui_job_queued(ui);
+        ui_message(ui, UI_MSG_INFO, _("Creating VM '%s': sent, waiting for "
+                                      "the host."), s.name);
+    }
+    vm_spec_clear(&s);
+    return rc < 0 ? UI_HANDLED : UI_CLOSE;
+}
+
+/* The result of an edit: the status line has it; the form closes on
+ * success and shows the refusal otherwise. */
+static void
+edit_done(void *opaque, int ok, const char *message)
+{
+    struct vform *f = waiting_form;
+
+    ui_job_done(opaque, ok, message);
+    if (!f)
+        return;
+    waiting_form = NULL;
+    f->waiting = false;
+    if (ok) {
+        waiting_modal->done = true;
+        return;
+    }
+    vf_set_msg(f, true, message);
+    waiting_modal->dirty = true;
+}
+
+/* Did field id change since the form opened? */
+static bool
+changed(const struct vform *f, enum vf_id id)
+{
+    int i = vf_index(f, id);
+
+    return i >= 0 && !streq(f->val[i] ? f->val[i] : "",
+                            f->orig[i] ? f->orig[i] : "");
+}
+
+static enum ui_result
+submit_edit(struct ui *ui, struct vform *f)
+{
+    struct vm_edit ed;
+    unsigned long long num;
+
+    memset(&ed, 0, sizeof(ed));
+    if (changed(f, VF_VCPUS) &&
+        parse_num(vf_get(f, VF_VCPUS), 512, &num) == 0) {
+        ed.set_vcpus = true;
+        ed.vcpus = (unsigned)num;
+    }
+    if (changed(f, VF_MEMORY) &&
+        parse_num(vf_get(f, VF_MEMORY), 16ULL * 1024 * 1024, &num) == 0) {
+        ed.set_mem = true;
+        ed.mem_mib = num;
+    }
+    if (*vf_get(f, VF_BOOT)) {
+        struct vm_spec tmp;
+        memset(&tmp, 0, sizeof(tmp));
+        if (vm_spec_parse_boot(&tmp, vf_get(f, VF_BOOT)) < 0) {
+            fail(f, err_msg());
+            return UI_HANDLED;
+        }
+        ed.set_boot = true;
+        ed.n_boot = tmp.n_boot;
+        for (unsigned k = 0; k < tmp.n_boot; k++)
+            ed.boot[k] = (int)tmp.boot[k];
+    }
+    if (changed(f, VF_GFX) || changed(f, VF_LISTEN) || f->secret_touched) {
+        enum vm_gfx g = VM_GFX_NONE;
+        vm_gfx_parse(vf_get(f, VF_GFX), &g);
+        ed.set_gfx = true;
+        ed.gfx = (int)g;
+        ed.listen = vf_get(f, VF_LISTEN);
+        /* NULL keeps the password, "" removes it */
+        ed.password = f->secret_touched ? sb_str(&f->secret) : NULL;
+    }
+    if (changed(f, VF_HA)) {
+        ed.set_ha = true;
+        ed.ha = streq(vf_get(f, VF_HA), "yes");
+    }
+    if (!ed.set_vcpus && !ed.set_mem && !ed.set_boot && !ed.set_gfx &&
+        !ed.set_ha) {
+        ui_message(ui, UI_MSG_INFO, _("VM '%s': nothing changed."),
+                   f->vm_name);
+        return UI_CLOSE;
+    }
+    if (engine_vm_edit(ui_engine(ui), f->uuid, &ed, edit_done, NULL) < 0) {
+        vf_set_msg(f, true, err_msg());
+        return UI_HANDLED;
+    }
+    ui_job_queued(ui);
+    /* the form stays until the host answers, so a refusal (the VM runs)
+     * is read in full, next to what was typed */
+    {
+        char *msg = xasprintf(_("Changing VM '%s': sent, waiting for the "
+                                "host."), f->vm_name);
+        vf_set_msg(f, false, msg);
+        free(msg);
+    }
+    f->waiting = true;
+    waiting_form = f;
+    return UI_HANDLED;
+}
+
+/* Check every field, then ask the engine. */
+static enum ui_result
+vf_submit(struct ui *ui, struct vform *f)
+{
+    vf_read(f);
+    for (int i = 0; i < f->n; i++) {
+        if (vf_check(ui, f, i) < 0) {
+            vf_goto(f, i);
+            return UI_HANDLED;
+        }
+    }
+    return f->edit ? submit_edit(ui, f) : submit_create(ui, f);
+}
+
+/* ---- keys ---- */
+
+/* Leave the current field for field to (checking the one left). */
+static void
+vf_move(struct ui *ui, struct vform *f, int to)
+{
+    int i;
+
+    vf_read(f);
+    i = field_index(current_field(f->form));
+    if (vf_check(ui, f, i) == 0)
+        vf_set_msg(f, false, NULL);
+    vf_show_all(ui, f);
+    vf_goto(f, (to + f->n) % f->n);
+}
+
+/* A key on the password field: the secret is edited here, not in
+ * libform. */
+static void
+secret_key(struct ui *ui, struct vform *f, int i, int key)
+{
+    struct strbuf *b = &f->secret;
+
+    if (key == (UI_KEY_FN | KEY_BACKSPACE)) {
+        size_t n = b->len;
+        if (!f->secret_touched && f->had_password) {
+            /* the placeholder goes first */
+        } else if (n) {
+            n--;
+            while (n > 0 && (b->s[n] & 0xc0) == 0x80)
+                n--;
+            memset(b->s + n, 0, b->len - n);
+            b->len = n;
+        }
+    } else if (key == 21) {                     /* C-u */
+        if (b->s)
+            memset(b->s, 0, b->cap);
+        b->len = 0;
+    } else if (!(key & UI_KEY_FN) && key >= 32 && key != 127) {
+        char mb[MB_LEN_MAX + 1];
+        mbstate_t st;
+        size_t n;
+        memset(&st, 0, sizeof(st));
+        n = wcrtomb(mb, (wchar_t)key, &st);
+        if (n == (size_t)-1 || b->len + n > 256)
+            return;
+        /* grow in place: a reallocation would leave a copy behind */
+        if (b->len + n + 1 > b->cap) {
+            char *bigger = xcalloc(1, 512);
+            if (b->s) {
+                memcpy(bigger, b->s, b->len);
+                memset(b->s, 0, b->cap);
+                free(b->s);
+            }
+            b->s = bigger;
+            b->cap = 512;
+        }
+        memcpy(b->s + b->len, mb, n);
+        b->len += n;
+        b->s[b->len] = '\0';
+        memset(mb, 0, sizeof(mb));
+    } else {
+        return;
+    }
+    f->secret_touched = true;
+    vf_show(ui, f, i);
+    form_driver_w(f->form, KEY_CODE_YES, REQ_END_LINE);
+}
+
+static enum ui_result
+vf_key(struct ui *ui, struct modal *m, int key)
+{
+    struct vform *f = m->data;
+    int code = key & ~UI_KEY_FN;
+    int i = field_index(current_field(f->form));
+
+    m->dirty = true;
+    if (key == UI_KEY_ESC)
+        return UI_CLOSE;
+    if (f->waiting)
+        return UI_HANDLED;
+    if (key == UI_KEY_ENTER)
+        return vf_submit(ui, f);
+    if (key == UI_KEY_TAB || key == (UI_KEY_FN | KEY_DOWN)) {
+        vf_move(ui, f, i + 1);
+        return UI_HANDLED;
+    }
+    if (key == (UI_KEY_FN | KEY_BTAB) || key == (UI_KEY_FN | KEY_UP)) {
+        vf_move(ui, f, i - 1);
+        return UI_HANDLED;
+    }
+    if ((key == (UI_KEY_FN | KEY_NPAGE) || key == (UI_KEY_FN | KEY_PPAGE)) &&
+        f->pages > 1) {
+        int page = i / f->per_page + (code == KEY_NPAGE ? 1 : -1);
+        page = (page + f->pages) % f->pages;
+        vf_move(ui, f, page * f->per_page);
+        return UI_HANDLED;
+    }
+    switch (f->spec[i].kind) {
+    case VK_CHOICE:
+        if (key == ' ' || key == (UI_KEY_FN | KEY_RIGHT)) {
+            f->ahead[0] = '\0';
+            vf_cycle(ui, f, i, 1);
+        } else if (key == (UI_KEY_FN | KEY_LEFT)) {
+            f->ahead[0] = '\0';
+            vf_cycle(ui, f, i, -1);
+        } else if (!(key & UI_KEY_FN) && key > 32 && key != 127) {
+            vf_type_ahead(ui, f, i, key);
+        }
+        vf_set_msg(f, false, NULL);
+        break;
+    case VK_SECRET:
+        secret_key(ui, f, i, key);
+        break;
+    case VK_TEXT:
+        forms_field_key(f->form, key);
+        break;
+    }
+    return UI_HANDLED;
+}
+
+/* Hosts connect, VMs start: the automatic host may change. */
+static void
+vf_update(struct ui *ui, struct modal *m, unsigned events)
+{
+    struct vform *f = m->data;
+
+    if (f->edit || !(events & (MODEL_EV_INVENTORY | MODEL_EV_HOST_STATE |
+                               MODEL_EV_VM_LIST | MODEL_EV_VM_STATE |
+                               MODEL_EV_STATS)))
+        return;
+    vf_show(ui, f, vf_index(f, VF_HOST));
+    pos_form_cursor(f->form);
+    m->dirty = true;
+}
+
+static void
+vf_free(struct modal *m)
+{
+    struct vform *f = m->data;
+
+    if (waiting_form == f)
+        waiting_form = NULL;
+    if (waiting_modal == m)
+        waiting_modal = NULL;
+    vf_destroy(f);
+    for (int i = 0; i < f->n; i++) {
+        free(f->val[i]);
+        free(f->orig[i]);
+    }
+    if (f->secret.s)
+        memset(f->secret.s, 0, f->secret.cap);
+    sb_free(&f->secret);
+    free(f->vm_name);
+    free(f->msg);
+    free(f);
+    if (m->win)
+        delwin(m->win);
+    free(m);
+}
+
+static const struct modal_ops vf_ops = {
+    .key = vf_key,
+    .layout = vf_layout,
+    .paint = vf_paint,
+    .update = vf_update,
+    .free = vf_free,
+};
+
+static void
+vf_push(struct ui *ui, struct vform *f)
+{
+    struct modal *m = xcalloc(1, sizeof(*m));
+
+    m->ops = &vf_ops;
+    m->data = f;
+    m->cursor = true;
+    if (f->edit)
+        waiting_modal = m;
+    ui_modal_push(ui, m);
+}
+
+void
+vmform_create(struct ui *ui, const char *cluster)
+{
+    struct model *mo = ui_model(ui);
+    struct vform *f = xcalloc(1, sizeof(*f));
+    char num[32];
+
+    f->spec = create_fields;
+    f->n = (int)(sizeof(create_fields) / sizeof(*create_fields));
+    if (!cluster && mo->clusters.len)
+        cluster = ((struct cluster *)mo->clusters.items[0])->name;
+    vf_set(f, vf_index(f, VF_CLUSTER), cluster);
+    vf_set(f, vf_index(f, VF_HOST), "");
+    vf_set(f, vf_index(f, VF_VCPUS), "1");
+    snprintf(num, sizeof(num), "%d", DEFAULT_MEM_MIB);
+    vf_set(f, vf_index(f, VF_MEMORY), num);
+    vf_set(f, vf_index(f, VF_POOL), "default");
+    vf_set(f, vf_index(f, VF_DISK_GIB), DEFAULT_DISK_GIB);
+    vf_set(f, vf_index(f, VF_DISK_FORMAT), "qcow2");
+    vf_set(f, vf_index(f, VF_GFX), "vnc");
+    vf_set(f, vf_index(f, VF_LISTEN), "127.0.0.1");
+    vf_set(f, vf_index(f, VF_START), "no");
+    vf_set(f, vf_index(f, VF_HA), "no");
+    vf_push(ui, f);
+}
+
+void
+vmform_edit(struct ui *ui, const char *uuid)
+{
+    struct vm *vm = model_vm_by_uuid(ui_model(ui), uuid);
+    struct vform *f;
+    char num[32];
+
+    if (!vm)
+        return;
+    f = xcalloc(1, sizeof(*f));
+    f->edit = true;
+    snprintf(f->uuid, sizeof(f->uuid), "%s", uuid);
+    f->vm_name = xstrdup(vm->name);
+    f->spec = edit_fields;
+    f->n = (int)(sizeof(edit_fields) / sizeof(*edit_fields));
+    f->running = vm->state != VM_SHUTOFF && vm->state != VM_CRASHED;
+    f->had_password = vm->gfx_password;
+    if (vm->have_config) {
+        snprintf(num, sizeof(num), "%u", vm->vcpus);
+        vf_set(f, vf_index(f, VF_VCPUS), num);
+        snprintf(num, sizeof(num), "%llu",
+                 (unsigned long long)(vm->mem_max_kib / 1024));
+        vf_set(f, vf_index(f, VF_MEMORY), num);
+    }
+    vf_set(f, vf_index(f, VF_GFX), vm->graphics ? vm->graphics : "none");
+    vf_set(f, vf_index(f, VF_LISTEN), vm->gfx_listen ? vm->gfx_listen
+           : "127.0.0.1");
+    vf_set(f, vf_index(f, VF_HA), vm->ha ? "yes" : "no");
+    for (int i = 0; i < f->n; i++)
+        f->orig[i] = xstrdup(f->val[i] ? f->val[i] : "");
+    if (f->running) {
+        char *msg = xasprintf(_("VM '%s' is %s: only HA can change now; "
+                                "power it off to change the rest."),
+                              vm->name, vm_state_label(vm->state));
+        vf_set_msg(f, false, msg);
+        free(msg);
+    }
+    vf_push(ui, f);
+}
