@@ -893,6 +893,9 @@ cmd_console(struct engine *e, const struct config *cfg, const struct cli_opts *o
     if (c.raw)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &c.saved);
     console_close(&c.con);
+    loop_remove_signal(SIGTERM, con_signal);
+    loop_remove_signal(SIGINT, con_signal);
+    loop_remove_signal(SIGHUP, con_signal);
     return c.rc;
 }
 
@@ -1014,6 +1017,8 @@ cmd_migrate(struct engine *e, const struct config *cfg, const struct cli_opts *o
     w.timed_out = false;
     loop_run(wait_op, &w);
     loop_remove_timer(timer);
+    loop_remove_signal(SIGINT, mig_signal);
+    loop_remove_signal(SIGTERM, mig_signal);
     {
         char *t = text_safe(w.op_msg);
         fprintf(w.op_ok ? stdout : stderr, "%s\n", t);
@@ -1088,6 +1093,10 @@ cmd_run(struct engine *e, const struct cli_opts *o)
     engine_start(e);
     loop_run(run_stopped, &c);
     run_flush(&c);
+    /* c lives on this stack frame: nothing may call back into it later */
+    loop_remove_before_sleep(run_flush, &c);
+    loop_remove_signal(SIGTERM, run_signal);
+    loop_remove_signal(SIGINT, run_signal);
     return CLI_OK;
 }
 

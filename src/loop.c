@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -216,6 +217,37 @@ loop_add_signal(int signo, loop_signal_fn fn, void *opaque)
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
     return sigaction(signo, &sa, NULL);
+}
+
+void
+loop_remove_signal(int signo, loop_signal_fn fn)
+{
+    bool left = false;
+    for (int i = 0; i < n_sig_handlers; i++) {
+        if (sig_handlers[i].signo == signo && sig_handlers[i].fn == fn) {
+            memmove(&sig_handlers[i], &sig_handlers[i + 1],
+                    (size_t)(n_sig_handlers - i - 1) * sizeof(sig_handlers[0]));
+            n_sig_handlers--;
+            i--;
+        } else if (sig_handlers[i].signo == signo) {
+            left = true;
+        }
+    }
+    if (!left)
+        signal(signo, SIG_DFL);
+}
+
+void
+loop_remove_before_sleep(void (*fn)(void *opaque), void *opaque)
+{
+    for (int i = 0; i < n_hooks; i++) {
+        if (hooks[i].fn == fn && hooks[i].opaque == opaque) {
+            memmove(&hooks[i], &hooks[i + 1],
+                    (size_t)(n_hooks - i - 1) * sizeof(hooks[0]));
+            n_hooks--;
+            return;
+        }
+    }
 }
 
 void

@@ -32,8 +32,13 @@ void loop_remove_timer(int timer);
 /* Deliver signo through the self-pipe to fn on the main thread. */
 int loop_add_signal(int signo, loop_signal_fn fn, void *opaque);
 
+/* Stop delivering signo to fn (restores the default action when no
+ * handler is left for it). */
+void loop_remove_signal(int signo, loop_signal_fn fn);
+
 /* Run fn before every blocking wait (at most 4 hooks). */
 void loop_add_before_sleep(void (*fn)(void *opaque), void *opaque);
+void loop_remove_before_sleep(void (*fn)(void *opaque), void *opaque);
 
 /* Run one pass (blocks until something happens).  Returns 0 or -1. */
 int loop_run_once(void);

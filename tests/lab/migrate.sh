@@ -165,6 +165,8 @@ ok $? "its QEMU still runs on host1"
 
 kill -TERM "$rpid"
 wait "$rpid"
-is "$?" 0 "virtdeck run stops on SIGTERM"
+rrc=$?
+is "$rrc" 0 "virtdeck run stops on SIGTERM"
+[ "$rrc" -eq 0 ] || grep -v '^20' "$T/run.log" | head -40 | sed 's/^/# /'
 grep -E 'HA|NonResponsive|lost|down|still' "$T/run.log" | sed 's/^/# /' | head -20
 done_testing
