@@ -468,7 +468,7 @@ wait_gone() {
 }
 
 down() {
-    local d pids="" nss="" ns p i
+    local d pids="" nss="" ns p i left
     [ "$(id -u)" = 0 ] || die "stopping the lab needs root"
     check_settings
     if [ ! -e "$LAB_ROOT" ]; then
@@ -497,8 +497,12 @@ down() {
         kill -"$i" $pids 2>/dev/null || true
         wait_gone "$pids" 30 && break
     done
-    pids=$(ns_pids "$nss")
-    [ -z "$pids" ] || die "processes of the lab would not die: $pids"
+    # zombies waiting for PID 1 to reap them are gone for our purposes
+    left=""
+    for p in $(ns_pids "$nss"); do
+        alive "$p" && left="$left $p"
+    done
+    [ -z "$left" ] || die "processes of the lab would not die:$left"
     rm -rf "$LAB_ROOT"
     log "the lab in $LAB_ROOT is down"
 }

@@ -57,7 +57,10 @@ export LAB_ROOT LAB_N LAB_IP_BASE LAB_QUIET
 lab_up=0
 
 lab_cleanup() {
-    [ "$lab_up" = 0 ] || bash "$LAB" down >/dev/null 2>&1
+    if [ "$lab_up" != 0 ] && ! bash "$LAB" down >"$T/down.out" 2>&1; then
+        sleep 2
+        bash "$LAB" down >>"$T/down.out" 2>&1 || sed 's/^/# /' "$T/down.out"
+    fi
     rm -rf "$T"
     if [ -d "$LAB_ROOT" ] && [ -z "$(ls -A "$LAB_ROOT")" ]; then
         rmdir "$LAB_ROOT"
