@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
  * this often, and check our own deadline at the same time. */
 #define TICK_MS 250
 #define DEFAULT_TIMEOUT 10.0
+#define MAX_TIMEOUT 3600.0
 /* Allocation lengths: enough for most answers; a longer answer is asked
  * for again with the length the target says it needs, up to the cap. */
 #define ALLOC_SHORT 255
@@ -107,6 +109,7 @@ all_hex(const char *s, size_t n)
     return s[n] == '\0';
 }
 
+/* True when name is an iSCSI name (iqn., eui. or naa. form). */
 bool
 sd_iscsi_valid_name(const char *name)
 {
@@ -157,58 +160,53 @@ parse_port(const char *s, int *port)
     return 0;
 }
 
-/* Split portal into host and port.  host must be an IP literal: a name
- * would make libiscsi call the resolver on the main thread.
- * Returns 0 or -1 (err_set). */
+/* Split portal into host and port; see sd_iscsi.h.  The host must be an
+ * IP literal: a name would make libiscsi call the resolver on the main
+ * thread.  Returns 0 or -1 (err_set). */
 int
 sd_iscsi_parse_portal(const char *portal, char **host, int *port)
 {
     unsigned char addr[sizeof(struct in6_addr)];
-    const char *colon;
+    const char *colon, *end;
     char *h = NULL;
-    int p = SD_ISCSI_PORT;
-    int family;
-    int ret = -1;
+    int p = SD_ISCSI_PORT, family = AF_INET, ret = -1;
+    bool bad = false;
 
     *host = NULL;
-    if (!portal || !*portal)
-        goto invalid;
-    if (portal[0] == '[') {
-        const char *end = strchr(portal, ']');
-        if (!end)
-            goto invalid;
-        h = xstrndup(portal + 1, (size_t)(end - portal - 1));
-        if (end[1] == ':') {
-            if (parse_port(end + 2, &p) < 0)
-                goto invalid;
-        } else if (end[1]) {
-            goto invalid;
+    if (!portal || !*portal) {
+        bad = true;
+    } else if (portal[0] == '[') {
+        family = AF_INET6;
+        end = strchr(portal, ']');
+        if (!end) {
+            bad = true;
+        } else {
+            h = xstrndup(portal + 1, (size_t)(end - portal - 1));
+            if (end[1] == ':')
+                bad = parse_port(end + 2, &p) < 0;
+            else
+                bad = end[1] != '\0';
         }
-        family = AF_INET6;
     } else if ((colon = strchr(portal, ':')) && strchr(colon + 1, ':')) {
-        h = xstrdup(portal);            /* a bare IPv6 address */
-        family = AF_INET6;
+        family = AF_INET6;              /* a bare IPv6 address */
+        h = xstrdup(portal);
     } else if (colon) {
         h = xstrndup(portal, (size_t)(colon - portal));
-        if (parse_port(colon + 1, &p) < 0)
-            goto invalid;
-        family = AF_INET;
+        bad = parse_port(colon + 1, &p) < 0;
     } else {
         h = xstrdup(portal);
-        family = AF_INET;
     }
-    if (inet_pton(family, h, addr) != 1)
-        goto invalid;
+    if (bad || inet_pton(family, h, addr) != 1) {
+        err_set(_("'%s' is not an iSCSI portal: give an IP address and an "
+                  "optional port, such as 192.0.2.10:3260 (not a host "
+                  "name)"), portal ? portal : "");
+        goto cleanup;
+    }
     *host = h;
     h = NULL;
     *port = p;
     ret = 0;
-    goto cleanup;
 
-invalid:
-    err_set(_("'%s' is not an iSCSI portal: give an IP address and an "
-              "optional port, such as 192.0.2.10:3260 (not a host name)"),
-            portal ? portal : "");
 cleanup:
     free(h);
     return ret;
@@ -223,6 +221,8 @@ portal_string(const char *host, int port)
     return xasprintf("%s:%d", host, port);
 }
 
+/* Log in as iqn (NULL: the default) from the next operation on.
+ * Returns 0, or -1 with err_set() when iqn is not an iSCSI name. */
 int
 sd_iscsi_set_initiator(const char *iqn)
 {
@@ -236,6 +236,7 @@ sd_iscsi_set_initiator(const char *iqn)
     return 0;
 }
 
+/* The initiator name in use; borrowed until the next change. */
 const char *
 sd_iscsi_initiator(void)
 {
@@ -469,9 +470,12 @@ op_fail_io(struct sd_iscsi_op *op)
                       "login: check that an iSCSI target listens there"),
                 op->portal);
     } else if (op->kind == OP_DISCOVER) {
-        op_fail(op, _("the portal %s closed the connection"), op->portal);
+        op_fail(op, _("the portal %s closed the connection during the "
+                      "discovery: check that the target still runs"),
+                op->portal);
     } else {
-        op_fail(op, _("target '%s' at %s closed the connection"),
+        op_fail(op, _("target '%s' at %s closed the connection during the "
+                      "session: check that the target still runs"),
                 op->target, op->portal);
     }
 }
@@ -1147,6 +1151,8 @@ op_start(enum op_kind kind, const char *portal, const char *target,
     op->portal = portal_string(host, port);
     op->target = xstrdup(target);
     op->timeout = timeout > 0 ? timeout : DEFAULT_TIMEOUT;
+    if (op->timeout > MAX_TIMEOUT)
+        op->timeout = MAX_TIMEOUT;
     op->deadline = loop_now() + op->timeout;
     op->watch = op->watch_fd = op->timer = -1;
     op->ctx = iscsi_create_context(sd_iscsi_initiator());
@@ -1196,6 +1202,11 @@ cleanup:
     return op;
 }
 
+/* Start a SendTargets discovery at portal with optional CHAP, bounded by
+ * timeout seconds.  done(opaque, ...) runs once on the main thread with
+ * results borrowed for the call.  Returns the operation (ours until done
+ * returns or it is cancelled), or NULL with err_set() for a bad argument,
+ * and done is then never called. */
 struct sd_iscsi_op *
 sd_iscsi_discover(const char *portal, const struct sd_iscsi_chap *chap,
                   double timeout, sd_iscsi_discover_fn done, void *opaque)
@@ -1209,6 +1220,9 @@ sd_iscsi_discover(const char *portal, const struct sd_iscsi_chap *chap,
     return op;
 }
 
+/* Start describing the block LUNs of target at portal (login, REPORT
+ * LUNS, INQUIRY, VPD 0x80 and 0x83, READ CAPACITY, logout).  Same
+ * contract as sd_iscsi_discover(). */
 struct sd_iscsi_op *
 sd_iscsi_luns(const char *portal, const char *target,
               const struct sd_iscsi_chap *chap, double timeout,
@@ -1223,6 +1237,8 @@ sd_iscsi_luns(const char *portal, const char *target,
     return op;
 }
 
+/* Close op's session and free it; its done is never called.  Ignores
+ * NULL and an operation whose done is running. */
 void
 sd_iscsi_cancel(struct sd_iscsi_op *op)
 {
@@ -1234,6 +1250,7 @@ sd_iscsi_cancel(struct sd_iscsi_op *op)
     op_free(op);
 }
 
+/* Cancel every operation, for exit. */
 void
 sd_iscsi_cancel_all(void)
 {
@@ -1241,6 +1258,7 @@ sd_iscsi_cancel_all(void)
         sd_iscsi_cancel(ops);
 }
 
+/* Operations started whose done has not run. */
 unsigned
 sd_iscsi_pending(void)
 {
@@ -1259,6 +1277,9 @@ set_prop(xmlNode *n, const char *name, const char *value)
     xmlSetProp(n, (const xmlChar *)name, (const xmlChar *)value);
 }
 
+/* Add <source protocol='iscsi'> for d under disk (see sd_iscsi.h for
+ * the element).  Returns the node, owned by disk, or NULL (err_set).  The
+ * CHAP secret is only named, by its libvirt secret's usage. */
 xmlNode *
 sd_iscsi_add_disk_source(xmlNode *disk, const struct sd_iscsi_disk *d)
 {
@@ -1315,6 +1336,8 @@ cleanup:
     return src;
 }
 
+/* The <source> element for d as a string, owned by the caller; NULL with
+ * err_set() when d is not valid. */
 char *
 sd_iscsi_disk_source_xml(const struct sd_iscsi_disk *d)
 {
@@ -1339,6 +1362,7 @@ cleanup:
     return out;
 }
 
+/* "iscsi://IP:PORT/IQN/LUN", owned by the caller; NULL (err_set). */
 char *
 sd_iscsi_url(const char *portal, const char *target, unsigned lun)
 {

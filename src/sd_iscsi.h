@@ -88,11 +88,12 @@ struct sd_iscsi_op;
 
 /* SendTargets discovery on portal ("IP", "IP:port", "[IPv6]:port"): a
  * discovery session, with CHAP when chap has a user.  timeout (seconds;
- * 0 or less: 10) bounds the whole operation, connect to logout.  done
- * runs later on the main thread, exactly once, unless the operation is
- * cancelled.  Returns the operation (owned by this module until done
- * returns or it is cancelled), or NULL with err_set() when an argument is
- * invalid; done is then never called.  loop_init() first. */
+ * 0 or less: 10; at most 3600) bounds the whole operation, connect to
+ * logout.  done runs later on the main thread, exactly once, unless the
+ * operation is cancelled.  Returns the operation (owned by this module
+ * until done returns or it is cancelled: never use it after that), or
+ * NULL with err_set() when an argument is invalid; done is then never
+ * called.  loop_init() first. */
 struct sd_iscsi_op *sd_iscsi_discover(const char *portal,
                                       const struct sd_iscsi_chap *chap,
                                       double timeout,
