@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -47,10 +48,11 @@
 #define PROGRESS_EVERY 0.25     /* seconds between progress calls */
 #define RATE_WINDOW 2.0         /* seconds the shown rate looks back */
 #define CLEANUP_MAX 3           /* seconds a clean-up may take at most */
-#define READS_MAX 2             /* local reads in flight per upload */
+#define READ_BATCHES 2          /* read jobs in flight per upload */
+#define COMMIT_EVERY (64u << 20) /* bytes written between COMMITs */
 #define EXPORT_MAX 1024
 
-enum op_kind { OP_CHECK, OP_UPLOAD, OP_LIST };
+enum op_kind { OP_CHECK, OP_UPLOAD, OP_LIST, OP_REMOVE };
 
 enum op_stage {
     STAGE_PREPARE,      /* a job resolves the host (and opens the file) */
@@ -141,10 +143,13 @@ struct sd_nfs_op {
     uint64_t ext_pos;           /* next offset to read in ext[ext_i] */
     struct nfsfh *fh;
     struct slot *slots;
-    int n_slots, reads, writes;
+    int n_slots, reads, writes; /* reads: read jobs in flight */
+    int read_all;               /* every block was handed to a read */
     int writing;                /* the data phase is under way */
     uint64_t done_bytes;        /* written or skipped */
     uint64_t written;
+    uint64_t committed;         /* written when the last COMMIT went */
+    int committing;             /* a COMMIT is in flight */
     double data_started, last_progress;
     struct rate_sample samples[32];
     int n_samples;
@@ -729,6 +734,7 @@ op_complete(struct sd_nfs_op *op)
             op->list_done(op->opaque, 0, op->msg, NULL, 0);
         break;
     case OP_UPLOAD:
+    case OP_REMOVE:
         op->done(op->opaque, ok, op->msg ? op->msg : "");
         break;
     }
@@ -856,10 +862,12 @@ op_pump(struct sd_nfs_op *op)
     }
     if (op->stage == STAGE_END) {
         if (op->cleanup_path && op->stopping) {
+            char *path = join_export(op->export, NULL, op->cleanup_path + 1);
             char *m = xasprintf(_("%s The temporary file %s could not be "
                                   "removed: remove it on the server."),
-                                op->msg, op->cleanup_path);
+                                op->msg, path);
             op_set_msg(op, m);
+            free(path);
         }
         op->in_pump = 0;
         op_complete(op);
@@ -988,6 +996,7 @@ prepare_done(void *arg)
 static void check_mounted(struct sd_nfs_op *op);
 static void list_mounted(struct sd_nfs_op *op);
 static void upload_mounted(struct sd_nfs_op *op);
+static void remove_mounted(struct sd_nfs_op *op);
 
 static void
 mount_cb(int status, struct nfs_context *nfs, void *data, void *priv)
@@ -1016,6 +1025,9 @@ mount_cb(int status, struct nfs_context *nfs, void *data, void *priv)
         break;
     case OP_UPLOAD:
         upload_mounted(op);
+        break;
+    case OP_REMOVE:
+        remove_mounted(op);
         break;
     }
 }
@@ -1528,11 +1540,17 @@ all_zero(const char *buf, size_t len)
     return memcmp(buf + i, zeros, len - i) == 0;
 }
 
-/* On a worker: read one block into its slot. */
+/* A job's worth of blocks to read: all the slots free at that moment, so
+ * that a thread hand-off carries several blocks. */
+struct read_batch {
+    struct sd_nfs_op *op;
+    int n;
+    struct slot *slots[];
+};
+
 static void
-read_run(void *arg)
+read_slot(struct slot *s)
 {
-    struct slot *s = arg;
     size_t got = 0;
 
     s->err = 0;
@@ -1550,26 +1568,41 @@ read_run(void *arg)
     s->zero = all_zero(s->buf, s->len);
 }
 
+/* On a worker: read the batch's blocks. */
+static void
+read_run(void *arg)
+{
+    struct read_batch *b = arg;
+
+    for (int i = 0; i < b->n; i++)
+        read_slot(b->slots[i]);
+}
+
 static void
 read_done(void *arg)
 {
-    struct slot *s = arg;
-    struct sd_nfs_op *op = s->op;
+    struct read_batch *b = arg;
+    struct sd_nfs_op *op = b->op;
 
     op->jobs--;
     op->reads--;
     if (op->completed) {
+        free(b);
         if (op->jobs == 0)
             op_free(op);
         return;
     }
-    if (s->err) {
-        s->state = SLOT_FREE;
-        op_fail(op, _("Cannot read '%s' at byte %" PRIu64 ": %s."),
-                op->local, s->off, strerror(s->err));
-    } else {
-        s->state = SLOT_READY;
+    for (int i = 0; i < b->n; i++) {
+        struct slot *s = b->slots[i];
+        if (s->err) {
+            s->state = SLOT_FREE;
+            op_fail(op, _("Cannot read '%s' at byte %" PRIu64 ": %s."),
+                    op->local, s->off, strerror(s->err));
+        } else {
+            s->state = SLOT_READY;
+        }
     }
+    free(b);
     op_pump(op);
 }
 
@@ -1631,54 +1664,141 @@ next_block(struct sd_nfs_op *op, uint64_t *off, size_t *len)
     return 0;
 }
 
+/* Send the blocks that are read, lowest offset first, keeping at most
+ * opts.inflight WRITEs in flight.  Returns how many were sent, or -1. */
+static int
+upload_send(struct sd_nfs_op *op)
+{
+    int sent = 0;
+
+    for (int i = 0; i < op->n_slots; i++) {
+        struct slot *s = &op->slots[i];
+        if (s->state == SLOT_READY && s->zero) {
+            /* a hole on the server: nothing to send */
+            op->done_bytes += s->len;
+            s->state = SLOT_FREE;
+        }
+    }
+    while (op->writes < op->opts.inflight) {
+        struct slot *best = NULL;
+        for (int i = 0; i < op->n_slots; i++) {
+            struct slot *s = &op->slots[i];
+            if (s->state == SLOT_READY && (!best || s->off < best->off))
+                best = s;
+        }
+        if (!best)
+            break;
+        op_sent(op);
+        best->state = SLOT_WRITING;
+        op->writes++;
+        if (nfs_pwrite_async(op->nfs, op->fh, best->off, best->len,
+                             best->buf, write_cb, best) < 0) {
+            op_unsent(op);
+            best->state = SLOT_FREE;
+            op->writes--;
+            op_fail(op, _("Cannot send '%s' to %s: %s."), op->name,
+                    op_label(op), nfs_get_error(op->nfs));
+            return -1;
+        }
+        sent++;
+    }
+    return sent;
+}
+
+/* Start a read job for the free slots, at most READ_BATCHES at a time. */
+static void
+upload_read(struct sd_nfs_op *op)
+{
+    struct read_batch *b;
+
+    if (op->reads >= READ_BATCHES || op->read_all)
+        return;
+    b = xmalloc(sizeof(*b) + (size_t)op->n_slots * sizeof(b->slots[0]));
+    b->op = op;
+    b->n = 0;
+    for (int i = 0; i < op->n_slots && b->n < op->opts.inflight; i++) {
+        struct slot *s = &op->slots[i];
+        if (s->state != SLOT_FREE)
+            continue;
+        if (!next_block(op, &s->off, &s->len)) {
+            op->read_all = 1;
+            break;
+        }
+        s->state = SLOT_READING;
+        b->slots[b->n++] = s;
+    }
+    if (b->n == 0) {
+        free(b);
+        return;
+    }
+    op->reads++;
+    op->jobs++;
+    jobs_submit(read_run, read_done, b);
+}
+
+static void
+commit_cb(int status, struct nfs_context *nfs, void *data, void *priv)
+{
+    struct sd_nfs_op *op = priv;
+
+    op->committing = 0;
+    if (!op_answer(op, nfs) || !op_live(op))
+        return;
+    if (status < 0)
+        op_fail(op, _("The NFS server %s could not flush '%s' to its disk "
+                      "(%s): check the server, then upload again."),
+                op->server, op->name, cb_error(nfs, status, data));
+}
+
+/* Ask the server to flush what it has every COMMIT_EVERY bytes, as the
+ * kernel's NFS client does: its disk then writes while more data comes,
+ * and the final fsync has little left to do. */
+static void
+upload_commit(struct sd_nfs_op *op)
+{
+    if (op->committing || op->written - op->committed < COMMIT_EVERY)
+        return;
+    op->committed = op->written;
+    op_sent(op);
+    op->committing = 1;
+    if (nfs_fsync_async(op->nfs, op->fh, commit_cb, op) < 0) {
+        op_unsent(op);
+        op->committing = 0;
+        op_fail(op, _("Cannot flush '%s' on %s: %s."), op->name,
+                op_label(op), nfs_get_error(op->nfs));
+    }
+}
+
 static void
 upload_feed(struct sd_nfs_op *op)
 {
-    int more = 1;
+    int sent;
 
-    while (more && op_live(op) && op->writing) {
-        more = 0;
-        for (int i = 0; i < op->n_slots && op_live(op); i++) {
-            struct slot *s = &op->slots[i];
-            if (s->state == SLOT_READY && s->zero) {
-                /* a hole on the server: nothing to send */
-                op->done_bytes += s->len;
-                s->state = SLOT_FREE;
-            }
-            if (s->state == SLOT_READY) {
-                op_sent(op);
-                s->state = SLOT_WRITING;
-                op->writes++;
-                if (nfs_pwrite_async(op->nfs, op->fh, s->off, s->len, s->buf,
-                                     write_cb, s) < 0) {
-                    op_unsent(op);
-                    s->state = SLOT_FREE;
-                    op->writes--;
-                    op_fail(op, _("Cannot send '%s' to %s: %s."), op->name,
-                            op_label(op), nfs_get_error(op->nfs));
-                    return;
-                }
-            }
-            if (s->state == SLOT_FREE && op->reads < READS_MAX &&
-                next_block(op, &s->off, &s->len)) {
-                s->state = SLOT_READING;
-                op->reads++;
-                op->jobs++;
-                jobs_submit(read_run, read_done, s);
-            }
+    upload_commit(op);
+    if (!op_live(op))
+        return;
+    sent = upload_send(op);
+
+    if (sent < 0)
+        return;
+    if (sent > 0) {
+        /* Send now rather than on the next POLLOUT: the socket is
+         * nearly always writable, and toggling the watch for every
+         * block costs more than the rest of the loop. */
+        op_service(op, POLLOUT);
+        if (!op_live(op))
+            return;
+    }
+    upload_read(op);
+    if (op->read_all && op->reads == 0 && op->writes == 0 &&
+        !op->committing) {
+        for (int i = 0; i < op->n_slots; i++) {
+            if (op->slots[i].state != SLOT_FREE)
+                return;
         }
-        if (op->ext_i >= op->n_ext && op->reads == 0 && op->writes == 0) {
-            int ready = 0;
-            for (int i = 0; i < op->n_slots; i++)
-                ready |= op->slots[i].state == SLOT_READY;
-            if (ready) {
-                more = 1;
-                continue;
-            }
-            op->writing = 0;
-            upload_progress(op, 1);
-            upload_finish_data(op);
-        }
+        op->writing = 0;
+        upload_progress(op, 1);
+        upload_finish_data(op);
     }
 }
 
@@ -1941,6 +2061,28 @@ upload_mounted(struct sd_nfs_op *op)
     }
 }
 
+/* libnfs allocates a buffer the size of each WRITE and frees it when the
+ * answer comes.  With several WRITEs in flight glibc's defaults serve them
+ * from fresh mmap()s, or keep handing the top of the heap back to the
+ * kernel and taking it again: ten times the page faults of a one-at-a-time
+ * copy, which in a VM cost more than the copy itself and made uploads
+ * slower than nfs-cp.  Keeping up to 64 MiB of freed heap (the process
+ * then settles at about inflight x block) stops that.  Once per process;
+ * it fixes both thresholds, which is what a long-lived console wants. */
+static void
+upload_tune_malloc(void)
+{
+    static int done;
+
+    if (done)
+        return;
+    done = 1;
+#if defined(M_TRIM_THRESHOLD) && defined(M_MMAP_THRESHOLD)
+    mallopt(M_MMAP_THRESHOLD, 16 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
+}
+
 struct sd_nfs_op *
 sd_nfs_upload(const char *server, const char *export, const char *dir,
               const char *local_file, const char *remote_name,
@@ -1977,8 +2119,9 @@ sd_nfs_upload(const char *server, const char *export, const char *dir,
         op->opts.block = 4096;
     if (op->opts.block > 8u << 20)
         op->opts.block = 8u << 20;
-    /* the WRITEs in flight plus the blocks being read */
-    op->n_slots = op->opts.inflight + READS_MAX;
+    /* the WRITEs in flight plus as many blocks read ahead */
+    op->n_slots = 2 * op->opts.inflight;
+    upload_tune_malloc();
     op->progress = progress;
     op->done = done;
     op->opaque = opaque;
@@ -1988,6 +2131,63 @@ sd_nfs_upload(const char *server, const char *export, const char *dir,
     temp = xasprintf(".%s.part", remote_name);
     op->temp_path = mount_path(op->dir, temp);
     free(temp);
+    return op_launch(op);
+}
+
+/* ------------------------------------------------------------------ */
+/* remove                                                              */
+
+static void
+remove_cb(int status, struct nfs_context *nfs, void *data, void *priv)
+{
+    struct sd_nfs_op *op = priv;
+
+    if (!op_answer(op, nfs) || !op_live(op))
+        return;
+    if (status == -ENOENT) {
+        op_fail(op, _("'%s' does not exist in %s%s: nothing was removed."),
+                op->name, op_label(op), op->dir_path);
+        return;
+    }
+    if (status < 0) {
+        op_fail(op, _("Cannot remove '%s' from %s%s (%s): check that "
+                      "vdsm:kvm (36:36) may write in the folder."),
+                op->name, op_label(op), op->dir_path,
+                cb_error(nfs, status, data));
+        return;
+    }
+    op_set_msg(op, xasprintf(_("'%s' was removed from %s%s."), op->name,
+                             op_label(op), op->dir_path));
+    op->stage = STAGE_END;
+}
+
+static void
+remove_mounted(struct sd_nfs_op *op)
+{
+    op_sent(op);
+    if (nfs_unlink_async(op->nfs, op->final_path, remove_cb, op) < 0) {
+        op_unsent(op);
+        op_fail(op, _("Cannot remove '%s' from %s: %s."), op->name,
+                op_label(op), nfs_get_error(op->nfs));
+    }
+}
+
+struct sd_nfs_op *
+sd_nfs_remove(const char *server, const char *export, const char *dir,
+              const char *name, int timeout_s, sd_nfs_done_fn done,
+              void *opaque)
+{
+    struct sd_nfs_op *op;
+
+    if (valid_file_name(name) < 0)
+        return NULL;
+    op = op_new(OP_REMOVE, server, export, dir, timeout_s);
+    if (!op)
+        return NULL;
+    op->done = done;
+    op->opaque = opaque;
+    op->name = xstrdup(name);
+    op->final_path = mount_path(op->dir, name);
     return op_launch(op);
 }
 
@@ -2012,6 +2212,10 @@ sd_nfs_cancel(struct sd_nfs_op *op)
     case OP_LIST:
         op_set_msg(op, xasprintf(_("The listing of %s was cancelled."),
                                  op_label(op)));
+        break;
+    case OP_REMOVE:
+        op_set_msg(op, xasprintf(_("Removing '%s' from %s was cancelled."),
+                                 op->name, op_label(op)));
         break;
     }
     log_info("%s", op->msg);

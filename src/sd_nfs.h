@@ -20,7 +20,7 @@
  * Layout (oVirt-like): ISO files live in EXPORT/images, data-domain disks
  * in EXPORT/disks; both folders belong to 36:36, mode 0750.
  *
- * Calling convention, for all three operations:
+ * Calling convention, for all operations:
  *  - Arguments are checked first; on a bad argument the function returns
  *    NULL with err_set() and the callbacks never run.
  *  - Otherwise it returns a handle and the done callback runs exactly once,
@@ -129,6 +129,14 @@ typedef void (*sd_nfs_list_fn)(void *opaque, int ok, const char *message,
 struct sd_nfs_op *sd_nfs_list(const char *server, const char *export,
                               const char *dir, int timeout_s,
                               sd_nfs_list_fn done, void *opaque);
+
+/* Remove DIR/NAME ("" or NULL DIR: the export's root) from the export,
+ * e.g. an ISO nobody needs.  NAME must pass valid_file_name(); a missing
+ * file is an error.  done() gets ok 1 and a sentence, or ok 0 and why. */
+struct sd_nfs_op *sd_nfs_remove(const char *server, const char *export,
+                                const char *dir, const char *name,
+                                int timeout_s, sd_nfs_done_fn done,
+                                void *opaque);
 
 /* Stop an operation: done() then runs with ok 0 and a "cancelled"
  * message, once the clean-up on the server is over.  Safe from progress
