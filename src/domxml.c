@@ -369,8 +369,6 @@ domxml_build(const struct vm_spec *s, const struct domxml_target *t)
             set_prop(n, "dev", boot_dev_name(s->boot[i]));
         }
     }
-    n = xmlNewChild(os, NULL, (const xmlChar *)"bios", NULL);
-    set_prop(n, "useserial", "yes");
     n = xmlNewChild(root, NULL, (const xmlChar *)"features", NULL);
     xmlNewChild(n, NULL, (const xmlChar *)"acpi", NULL);
     n = xmlNewChild(root, NULL, (const xmlChar *)"clock", NULL);

@@ -39,6 +39,11 @@ now_ms() {
     echo $(($(date +%s%N) / 1000000))
 }
 
+# One lab test at a time on this machine: they are heavy (QEMU under TCG
+# on two cores) and time-sensitive (grace periods, migrations).
+exec 9>/tmp/virtdeck-lab-tests.lock
+flock 9
+
 wait_for() {
     local n=$(($1 * 10))
     shift
