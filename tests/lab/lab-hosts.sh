@@ -44,6 +44,10 @@ now_ms() {
     echo $(($(date +%s%N) / 1000000))
 }
 
+# one lab test at a time (see lib-lab.sh)
+exec 9>/tmp/virtdeck-lab-tests.lock
+flock 9
+
 # wait_for SECONDS CMD...: poll CMD every 0.1 s; status 0 once it succeeds
 wait_for() {
     local n=$(($1 * 10))
