@@ -40,7 +40,8 @@ enum {
     OPT_START, OPT_HA, OPT_NO_HA, OPT_DELETE_DISKS, OPT_FORCE,
     OPT_TO, OPT_BANDWIDTH, OPT_MAX_DOWNTIME, OPT_TIMEOUT, OPT_TIMEOUT_ACTION,
     OPT_AUTO_CONVERGE, OPT_POSTCOPY, OPT_COPY_STORAGE, OPT_NO_AUTO_CONVERGE,
-    OPT_NO_POSTCOPY,
+    OPT_NO_POSTCOPY, OPT_ROLE, OPT_NFS, OPT_ISCSI, OPT_TARGET, OPT_LUN,
+    OPT_CHAP_USER, OPT_CHAP_SECRET_FILE, OPT_DOMAIN,
 };
 
 static const struct option long_opts[] = {
@@ -89,6 +90,14 @@ static const struct option long_opts[] = {
     { "copy-storage", no_argument, NULL, OPT_COPY_STORAGE },
     { "no-auto-converge", no_argument, NULL, OPT_NO_AUTO_CONVERGE },
     { "no-postcopy", no_argument, NULL, OPT_NO_POSTCOPY },
+    { "role", required_argument, NULL, OPT_ROLE },
+    { "nfs", required_argument, NULL, OPT_NFS },
+    { "iscsi", required_argument, NULL, OPT_ISCSI },
+    { "target", required_argument, NULL, OPT_TARGET },
+    { "lun", required_argument, NULL, OPT_LUN },
+    { "chap-user", required_argument, NULL, OPT_CHAP_USER },
+    { "chap-secret-file", required_argument, NULL, OPT_CHAP_SECRET_FILE },
+    { "domain", required_argument, NULL, OPT_DOMAIN },
     { NULL, 0, NULL, 0 },
 };
 
@@ -139,6 +148,12 @@ cli_usage(FILE *out)
                    "  storage attach|detach|activate|maintenance NAME --dc DC\n"
                    "                                        a storage domain in a data center\n"
                    "  storage remove NAME                   forget an unattached domain\n"
+                   "  storage add NAME --role data|iso|export --nfs SERVER:/PATH\n"
+                   "  storage add NAME --iscsi PORTAL --target IQN --lun N[,N]\n"
+                   "     [--chap-user U --chap-secret-file F]  check, then record\n"
+                   "  storage discover PORTAL | storage luns PORTAL --target IQN\n"
+                   "  iso upload --domain NAME FILE... [--force]\n"
+                   "  iso list NAME                         ISO images of an ISO domain\n"
                    "  events [--since WHEN] [--json]        list the audit log\n"
                    "  run                                   the engine without a screen: keep\n"
                    "                                        hosts watched, HA on; print events\n"
@@ -213,6 +228,14 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
         case OPT_COPY_STORAGE: o->copy_storage = true; break;
         case OPT_NO_AUTO_CONVERGE: o->no_auto_converge = true; break;
         case OPT_NO_POSTCOPY: o->no_postcopy = true; break;
+        case OPT_ROLE: o->role = optarg; break;
+        case OPT_NFS: o->nfs = optarg; break;
+        case OPT_ISCSI: o->iscsi = optarg; break;
+        case OPT_TARGET: o->target = optarg; break;
+        case OPT_LUN: o->lun = optarg; break;
+        case OPT_CHAP_USER: o->chap_user = optarg; break;
+        case OPT_CHAP_SECRET_FILE: o->chap_secret_file = optarg; break;
+        case OPT_DOMAIN: o->domain = optarg; break;
         case ':':
             fprintf(stderr, _("virtdeck: option '%s' needs a value; see "
                               "'virtdeck --help'.\n"), argv[optind - 1]);
@@ -340,13 +363,11 @@ static int parse_num(const char *opt, const char *text,
                      unsigned long long min, unsigned long long max,
                      unsigned long long *out);
 
-/* storage add, iso upload / list: need the storage backends */
+/* storage add / discover / luns: cli_storage.c */
 static int
 cmd_storage_more(struct engine *e, const struct cli_opts *o)
 {
-    fprintf(stderr, _("virtdeck: unknown command 'storage %s'; see "
-                      "'virtdeck --help'.\n"), o->nwords > 1 ? o->words[1] : "");
-    return CLI_USAGE;
+    return cli_storage(e, o);
 }
 static int parse_migrate_opts(const struct cli_opts *o,
                               struct migrate_opts *mo);
@@ -1306,7 +1327,7 @@ cli_main(int argc, char **argv, cli_console_fn console)
     if (o.nwords && !streq(o.words[0], "dc") && !streq(o.words[0], "cluster") &&
         !streq(o.words[0], "host") && !streq(o.words[0], "vm") &&
         !streq(o.words[0], "events") && !streq(o.words[0], "run") &&
-        !streq(o.words[0], "storage")) {
+        !streq(o.words[0], "storage") && !streq(o.words[0], "iso")) {
         fprintf(stderr, _("virtdeck: unknown command '%s'; see 'virtdeck "
                           "--help'.\n"), o.words[0]);
         return CLI_USAGE;
@@ -1329,7 +1350,8 @@ cli_main(int argc, char **argv, cli_console_fn console)
     inventory = o.nwords && (streq(o.words[0], "dc") ||
                              streq(o.words[0], "cluster") ||
                              streq(o.words[0], "host") ||
-                             streq(o.words[0], "storage"));
+                             streq(o.words[0], "storage") ||
+                             streq(o.words[0], "iso"));
     if (inventory && o.demo) {
         fprintf(stderr, _("virtdeck: the demo is not saved: drop --demo to "
                           "change your inventory.\n"));
@@ -1354,7 +1376,9 @@ cli_main(int argc, char **argv, cli_console_fn console)
         rc = CLI_FAILED;
         goto cleanup;
     }
-    if (inventory)
+    if (inventory && streq(o.words[0], "iso"))
+        rc = cli_storage(e, &o);
+    else if (inventory)
         rc = cmd_inventory(e, &o);
     else if (o.nwords && streq(o.words[0], "vm"))
         rc = cmd_vm(e, cfg, &o);

@@ -33,6 +33,9 @@ struct cli_opts {
     const char *to, *bandwidth, *max_downtime, *timeout, *timeout_action;
     bool auto_converge, postcopy, copy_storage;
     bool no_auto_converge, no_postcopy;
+    /* storage */
+    const char *role, *nfs, *iscsi, *target, *lun, *chap_user;
+    const char *chap_secret_file, *domain;
     int nwords;
     char **words;           /* the command words, borrowed from argv */
 };
@@ -48,5 +51,7 @@ void cli_usage(FILE *out);
 /* Everything after setlocale(): configuration, engine, the command or the
  * console.  Returns the exit code. */
 int cli_main(int argc, char **argv, cli_console_fn console);
+/* storage add|discover|luns, iso upload|list (cli_storage.c). */
+int cli_storage(struct engine *e, const struct cli_opts *o);
 
 #endif

@@ -130,6 +130,13 @@ int engine_sd_detach(struct engine *e, const char *sd, const char *dc);
 int engine_sd_activate(struct engine *e, const char *sd, const char *dc);
 int engine_sd_maintenance(struct engine *e, const char *sd, const char *dc);
 int engine_sd_remove(struct engine *e, const char *sd);
+/* Record a domain the backend has checked (NFS: reachable, writable,
+ * 36:36; iSCSI: its LUNs answered).  luns, chap_user: iSCSI, may be NULL. */
+int engine_sd_add(struct engine *e, const char *name, enum sd_role role,
+                  enum sd_backend backend, const char *address,
+                  const char *path, const char *luns, const char *chap_user);
+void engine_sd_set_space(struct engine *e, const char *name, uint64_t total,
+                         uint64_t avail);
 /* 0..10 (highest wins the SPM election), -1 never SPM. */
 int engine_host_set_spm_priority(struct engine *e, const char *host, int prio);
 /* The SPM of the data center, or NULL (err_set: why there is none). */

@@ -22,6 +22,7 @@
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "valid.h"
 
 static bool
 dc_has_host(struct engine *e, int64_t dc_id, const struct host *h)
@@ -358,4 +359,48 @@ engine_spm_of(struct engine *e, int64_t dc_id, bool *dc_ok)
         return NULL;
     }
     return h;
+}
+
+int
+engine_sd_add(struct engine *e, const char *name, enum sd_role role,
+              enum sd_backend backend, const char *address, const char *path,
+              const char *luns, const char *chap_user)
+{
+    struct sd *sd;
+    int64_t id;
+    char *msg;
+
+    if (valid_name(_("storage domain"), name) < 0)
+        return engine_refuse(e, name ? name : "", "storage-add");
+    if (backend == SD_ISCSI && role != SD_DATA) {
+        err_set(_("An iSCSI domain can only be a data domain: ISO and export "
+                  "domains are NFS."));
+        return engine_refuse(e, name, "storage-add");
+    }
+    if (store_sd_add(e->store, name, role, backend, address, path, &id) < 0 ||
+        ((luns || chap_user) &&
+         store_sd_set_iscsi(e->store, name, luns, chap_user) < 0))
+        return engine_refuse(e, name, "storage-add");
+    sd = model_sd_add(e->m, id, name, role, backend, address, path);
+    sd->luns = xstrdup(luns);
+    sd->chap_user = xstrdup(chap_user);
+    msg = xasprintf(_("Storage domain '%s' (%s, %s %s:%s) added; attach it to "
+                      "a data center."), name, sd_role_name(role),
+                    sd_backend_name(backend), address, path);
+    engine_audit(e, name, "storage-add", 1, msg);
+    free(msg);
+    return 0;
+}
+
+void
+engine_sd_set_space(struct engine *e, const char *name, uint64_t total,
+                    uint64_t avail)
+{
+    struct sd *sd = model_sd_by_name(e->m, name);
+    if (!sd)
+        return;
+    sd->have_space = true;
+    sd->total_bytes = total;
+    sd->free_bytes = avail;
+    e->m->events |= MODEL_EV_STATS;
 }
