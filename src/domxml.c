@@ -606,8 +606,11 @@ domxml_edit(const char *xml, const struct vm_edit *e)
     return out;
 }
 
-int
-domxml_disk_paths(const char *xml, char ***paths)
+/* The source paths of the domain's disks (device='disk') that keep() accepts,
+ * as a NULL-terminated array owned by the caller.  0 or -1 (err_set). */
+static int
+disk_paths_where(const char *xml, char ***paths,
+                 bool (*keep)(xmlNode *disk, const char *type))
 {
     xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
                                 XML_PARSE_NONET | XML_PARSE_NOERROR |
@@ -624,12 +627,13 @@ domxml_disk_paths(const char *xml, char ***paths)
     dev = child(root, "devices");
     out = xcalloc(1, sizeof(*out));
     for (xmlNode *d = dev ? dev->children : NULL; d; d = d->next) {
-        char *device, *path;
+        char *device, *type, *path;
         if (d->type != XML_ELEMENT_NODE || !streq((const char *)d->name, "disk"))
             continue;
         device = node_attr(d, "device");
-        path = node_attr(child(d, "source"), "file");
-        if (path && (!device || streq(device, "disk"))) {
+        type = node_attr(d, "type");
+        path = node_attr(child(d, "source"), streq(type, "block") ? "dev" : "file");
+        if (path && (!device || streq(device, "disk")) && keep(d, type)) {
             out = xrealloc(out, (n + 2) * sizeof(*out));
             out[n++] = path;
             out[n] = NULL;
@@ -637,10 +641,31 @@ domxml_disk_paths(const char *xml, char ***paths)
             free(path);
         }
         free(device);
+        free(type);
     }
     *paths = out;
     xmlFreeDoc(doc);
     return 0;
+}
+
+static bool
+any_disk(xmlNode *disk, const char *type)
+{
+    return true;
+}
+
+/* Local: a file or block device that is neither read-only nor shareable. */
+static bool
+local_disk(xmlNode *disk, const char *type)
+{
+    return (streq(type, "file") || streq(type, "block")) &&
+           !child(disk, "readonly") && !child(disk, "shareable");
+}
+
+int
+domxml_disk_paths(const char *xml, char ***paths)
+{
+    return disk_paths_where(xml, paths, any_disk);
 }
 
 char *
@@ -668,40 +693,5 @@ domxml_volume(const char *name, uint64_t gib, const char *fmt)
 int
 domxml_local_disks(const char *xml, char ***paths)
 {
-    xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                XML_PARSE_NOWARNING);
-    xmlNode *root, *dev;
-    size_t n = 0;
-    char **out;
-
-    if (!doc || !(root = xmlDocGetRootElement(doc))) {
-        err_set(_("the XML is not a domain definition"));
-        xmlFreeDoc(doc);
-        return -1;
-    }
-    dev = child(root, "devices");
-    out = xcalloc(1, sizeof(*out));
-    for (xmlNode *d = dev ? dev->children : NULL; d; d = d->next) {
-        char *device, *type, *path;
-        if (d->type != XML_ELEMENT_NODE || !streq((const char *)d->name, "disk"))
-            continue;
-        device = node_attr(d, "device");
-        type = node_attr(d, "type");
-        path = node_attr(child(d, "source"), streq(type, "block") ? "dev" : "file");
-        if (path && (!device || streq(device, "disk")) &&
-            (streq(type, "file") || streq(type, "block")) &&
-            !child(d, "readonly") && !child(d, "shareable")) {
-            out = xrealloc(out, (n + 2) * sizeof(*out));
-            out[n++] = path;
-            out[n] = NULL;
-        } else {
-            free(path);
-        }
-        free(device);
-        free(type);
-    }
-    *paths = out;
-    xmlFreeDoc(doc);
-    return 0;
+    return disk_paths_where(xml, paths, local_disk);
 }
