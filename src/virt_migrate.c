@@ -219,6 +219,8 @@ mig_done(void *arg)
         if (st == TASK_DONE) {
             t->percent = 100;
             t->have_progress = true;
+            t->data_processed = t->data_total;
+            t->data_remaining = 0;
         }
         model_task_end(m, t, st, msg);
     }

@@ -78,6 +78,55 @@ static const struct action_info table[ACT__COUNT] = {
     [ACT_VM_CONSOLE] = { "vm-console", "C", NULL,
                          N_("Open the selected VM's serial console, full "
                             "screen (Ctrl-] returns)") },
+    [ACT_VM_MIGRATE] = { "vm-migrate", "m", NULL,
+                         N_("Live-migrate the marked or selected VMs: "
+                            "destination and policy in a form") },
+    [ACT_TASKS] = { "tasks", "t", NULL,
+                    N_("Show or hide the tasks pane: migrations, "
+                       "evacuations and HA restarts with their progress") },
+    [ACT_TASK_CANCEL] = { "task-cancel", "x", NULL,
+                          N_("Cancel the running migration selected in the "
+                             "tasks pane, or the selected VM's (asks "
+                             "first)") },
+    [ACT_MAINTENANCE] = { "maintenance", "M", NULL,
+                          N_("Put the selected host (its VMs migrate away) "
+                             "or storage domain in maintenance (asks "
+                             "first)") },
+    [ACT_ACTIVATE] = { "activate", "V", NULL,
+                       N_("Activate the selected host or storage domain") },
+    [ACT_HOST_MAINTENANCE] = { "host-maintenance", "", NULL,
+                               N_("Put the selected host in maintenance: its "
+                                  "VMs migrate to other hosts first (asks "
+                                  "first)") },
+    [ACT_HOST_ACTIVATE] = { "host-activate", "", NULL,
+                            N_("Bring the selected host back from "
+                               "maintenance") },
+    [ACT_HOST_CONFIRM_REBOOTED] = { "host-confirm-rebooted", "B", NULL,
+                                    N_("Confirm that the selected "
+                                       "NonResponsive host was rebooted or "
+                                       "powered off: its HA VMs restart "
+                                       "elsewhere (warns first)") },
+    [ACT_HOST_SPM_PRIORITY] = { "host-spm-priority", "I", NULL,
+                                N_("Set the selected host's SPM priority, "
+                                   "-1 to 10 (a form)") },
+    [ACT_SD_ATTACH] = { "storage-attach", "T", NULL,
+                        N_("Attach the selected storage domain to a data "
+                           "center (a form)") },
+    [ACT_SD_DETACH] = { "storage-detach", "X", NULL,
+                        N_("Detach the selected storage domain from its data "
+                           "center; it must be in maintenance (asks "
+                           "first)") },
+    [ACT_SD_ACTIVATE] = { "storage-activate", "", NULL,
+                          N_("Activate the selected storage domain in its "
+                             "data center") },
+    [ACT_SD_MAINTENANCE] = { "storage-maintenance", "", NULL,
+                             N_("Put the selected storage domain in "
+                                "maintenance in its data center (asks "
+                                "first)") },
+    [ACT_SD_REMOVE] = { "storage-remove", "", NULL,
+                        N_("Remove the selected storage domain from the "
+                           "inventory; its data stays on the server (asks "
+                           "first)") },
     [ACT_ADD] = { "add", "a F7", N_("Add"),
                   N_("Add a cluster to the selected data center, or a host "
                      "to the selected cluster") },
@@ -86,7 +135,8 @@ static const struct action_info table[ACT__COUNT] = {
                       "VM") },
     [ACT_REMOVE] = { "remove", "F8", N_("Delete"),
                      N_("Delete the marked VMs, or remove the selected data "
-                        "center, cluster or host (asks first)") },
+                        "center, cluster, host or storage domain (asks "
+                        "first)") },
     [ACT_DC_ADD] = { "dc-add", "A", NULL, N_("Add a data center") },
     [ACT_DC_EDIT] = { "dc-edit", "", NULL,
                       N_("Edit the selected data center") },

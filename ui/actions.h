@@ -46,6 +46,22 @@ enum action {
     ACT_VM_CREATE,
     ACT_VM_EDIT,
     ACT_VM_CONSOLE,
+    ACT_VM_MIGRATE,
+    /* tasks */
+    ACT_TASKS,
+    ACT_TASK_CANCEL,
+    /* hosts and storage domains */
+    ACT_MAINTENANCE,
+    ACT_ACTIVATE,
+    ACT_HOST_MAINTENANCE,
+    ACT_HOST_ACTIVATE,
+    ACT_HOST_CONFIRM_REBOOTED,
+    ACT_HOST_SPM_PRIORITY,
+    ACT_SD_ATTACH,
+    ACT_SD_DETACH,
+    ACT_SD_ACTIVATE,
+    ACT_SD_MAINTENANCE,
+    ACT_SD_REMOVE,
     /* inventory */
     ACT_ADD,
     ACT_EDIT,

@@ -90,6 +90,7 @@ label_width(const char *const *labels, size_t n)
 static const char *const host_labels[] = {
     N_("Host"), N_("State"), N_("Reason"), N_("URI"), N_("CPU"),
     N_("Memory"), N_("History"), N_("CPUs"), N_("VMs"), N_("Cluster"),
+    N_("SPM"),
 };
 static const char *const vm_labels[] = {
     N_("VM"), N_("State"), N_("Host"), N_("UUID"), N_("vCPUs"),
@@ -98,11 +99,18 @@ static const char *const vm_labels[] = {
 };
 static const char *const group_labels[] = {
     N_("Data center"), N_("Description"), N_("Clusters"), N_("Hosts"),
-    N_("VMs"), N_("Storage"), N_("Cluster"),
+    N_("VMs"), N_("Storage"), N_("Cluster"), N_("Status"), N_("SPM"),
+    N_("Migration"),
 };
 static const char *const sd_labels[] = {
     N_("Storage"), N_("Role"), N_("Type"), N_("Address"), N_("Path"),
-    N_("Data center"),
+    N_("LUNs"), N_("CHAP user"), N_("Data center"), N_("Space"),
+    N_("Problem"),
+};
+static const char *const task_labels[] = {
+    N_("Task"), N_("State"), N_("From"), N_("To"), N_("Started"),
+    N_("Time"), N_("Progress"), N_("Data"), N_("Speed"), N_("Pass"),
+    N_("Downtime"), N_("Result"),
 };
 #define LABELS(a) (a), sizeof(a) / sizeof(*(a))
 
@@ -174,9 +182,25 @@ paint_host(struct dl *d, struct ui *ui, const struct host *h)
             rused = draw_wrapped(d->w, ry, 1 + d->label_w, D.rows - ry + 1 < 3
                                  ? D.rows - ry + 1 : 3,
                                  d->cols - 1 - d->label_w, h->reason,
-                                 colors_attr(CE_ERROR));
+                                 colors_attr(h->state == HOST_NONRESPONSIVE
+                                             ? CE_ERROR
+                                             : host_state_color(h->state)));
             d->line += rused > 1 ? rused - 1 : 0;
         }
+    }
+    /* the storage role right under the state: it matters when the host
+     * goes away */
+    {
+        const struct dc *dc = c ? model_dc_by_id(m, c->dc_id) : NULL;
+        if (dc && dc->spm_host == h->id)
+            dl_linef(d, _("SPM"), colors_attr(CE_OK),
+                     _("SPM of data center '%s' (priority %d)"), dc->name,
+                     h->spm_priority);
+        else if (h->spm_priority < 0)
+            dl_line(d, _("SPM"), _("never (priority -1)"), A_NORMAL);
+        else
+            dl_linef(d, _("SPM"), A_NORMAL, _("priority %d"),
+                     h->spm_priority);
     }
     dl_line(d, _("URI"), h->uri, A_NORMAL);
     /* CPU bar */
@@ -312,12 +336,54 @@ paint_vm(struct dl *d, struct ui *ui, const struct vm *vm)
     recent_events(d, m, vm->name);
 }
 
+static int
+dc_status_color(enum dc_status st)
+{
+    switch (st) {
+    case DC_UP: return CE_STATE_UP;
+    case DC_NONRESPONSIVE: return CE_STATE_DOWN;
+    default: return CE_STATE_WARN;
+    }
+}
+
+static const char *
+att_label(const struct sd_att *a)
+{
+    return a->active ? _("active") : _("maintenance");
+}
+
+/* One line per storage domain of the data center: name, role, state. */
+static void
+dc_storage(struct dl *d, struct model *m, const struct dc *dc)
+{
+    bool any = false;
+
+    for (size_t i = 0; i < m->sds.len; i++) {
+        const struct sd *sd = m->sds.items[i];
+        const struct sd_att *a = model_sd_att(sd, dc->id);
+        struct strbuf b = { 0 };
+        if (!a)
+            continue;
+        /* padded in cells: names and words may be Hangul */
+        text_pad(&b, sd->name, 16, 1);
+        sb_addc(&b, ' ');
+        text_pad(&b, sd_role_label(sd->role), 7, 1);
+        sb_addc(&b, ' ');
+        sb_add(&b, att_label(a));
+        dl_line(d, any ? "" : _("Storage"), sb_str(&b),
+                a->active ? A_NORMAL : colors_attr(CE_STATE_WARN));
+        sb_free(&b);
+        any = true;
+    }
+    if (!any)
+        dl_line(d, _("Storage"), "-", A_NORMAL);
+}
+
 static void
 paint_dc(struct dl *d, struct ui *ui, const struct dc *dc)
 {
     struct model *m = ui_model(ui);
     unsigned clusters = 0, hosts = 0, up = 0, vms = 0, running = 0;
-    struct strbuf sds = { 0 };
 
     for (size_t i = 0; i < m->clusters.len; i++) {
         const struct cluster *c = m->clusters.items[i];
@@ -337,25 +403,49 @@ paint_dc(struct dl *d, struct ui *ui, const struct dc *dc)
             running += vm->state == VM_RUNNING || vm->state == VM_BLOCKED;
         }
     }
-    for (size_t i = 0; i < m->sds.len; i++) {
-        const struct sd *sd = m->sds.items[i];
-        for (size_t k = 0; k < sd->dc_ids.len; k++) {
-            if (*(int64_t *)sd->dc_ids.items[k] == dc->id) {
-                if (sds.len)
-                    sb_add(&sds, ", ");
-                sb_add(&sds, sd->name);
-            }
-        }
-    }
     dl_line(d, _("Data center"), dc->name, A_BOLD);
+    dl_line(d, _("Status"), dc_status_label(dc->status),
+            colors_attr(dc_status_color(dc->status)));
+    {
+        const struct host *spm = dc->spm_host
+                                 ? model_host_by_id(m, dc->spm_host) : NULL;
+        dl_line(d, _("SPM"), spm ? spm->name : "-", A_NORMAL);
+    }
     dl_line(d, _("Description"), dc->description && *dc->description
             ? dc->description : "-", A_NORMAL);
     dl_linef(d, _("Clusters"), A_NORMAL, "%u", clusters);
     dl_linef(d, _("Hosts"), A_NORMAL, _("%u up of %u"), up, hosts);
     dl_linef(d, _("VMs"), A_NORMAL, _("%u running of %u"), running, vms);
-    dl_line(d, _("Storage"), sds.len ? sb_str(&sds) : "-", A_NORMAL);
-    sb_free(&sds);
+    dc_storage(d, m, dc);
     recent_events(d, m, dc->name);
+}
+
+/* The cluster's live-migration defaults, over two lines. */
+static void
+mig_defaults(struct dl *d, const struct migrate_opts *o)
+{
+    char bw[32], dt[32], to[32];
+
+    if (o->bandwidth_mibs)
+        snprintf(bw, sizeof(bw), "%lu MiB/s", o->bandwidth_mibs);
+    else
+        snprintf(bw, sizeof(bw), "%s", _("unlimited"));
+    if (o->max_downtime_ms)
+        snprintf(dt, sizeof(dt), "%llu ms", o->max_downtime_ms);
+    else
+        snprintf(dt, sizeof(dt), "%s", _("default"));
+    if (o->timeout_s)
+        snprintf(to, sizeof(to), "%u s, %s", o->timeout_s,
+                 mig_timeout_action_name(o->timeout_action));
+    else
+        snprintf(to, sizeof(to), "%s", _("none"));
+    dl_linef(d, _("Migration"), A_NORMAL, _("bandwidth %s, downtime %s, "
+                                           "timeout %s"), bw, dt, to);
+    dl_linef(d, "", A_NORMAL, _("auto-converge %s, post-copy %s, copy "
+                                "storage %s"),
+             o->auto_converge ? _("yes") : _("no"),
+             o->postcopy ? _("yes") : _("no"),
+             o->copy_storage ? _("yes") : _("no"));
 }
 
 static void
@@ -383,6 +473,7 @@ paint_cluster(struct dl *d, struct ui *ui, const struct cluster *c)
             ? c->description : "-", A_NORMAL);
     dl_linef(d, _("Hosts"), A_NORMAL, _("%u up of %u"), up, hosts);
     dl_linef(d, _("VMs"), A_NORMAL, _("%u running of %u"), running, vms);
+    mig_defaults(d, &c->mig);
     recent_events(d, m, c->name);
 }
 
@@ -390,23 +481,126 @@ static void
 paint_sd(struct dl *d, struct ui *ui, const struct sd *sd)
 {
     struct model *m = ui_model(ui);
-    struct strbuf dcs = { 0 };
 
+    dl_line(d, _("Storage"), sd->name, A_BOLD);
+    if (sd->role == SD_EXPORT)
+        dl_linef(d, _("Role"), colors_attr(CE_STATE_WARN), "%s (%s)",
+                 sd_role_label(sd->role), _("deprecated: import only"));
+    else
+        dl_line(d, _("Role"), sd_role_label(sd->role), A_NORMAL);
+    dl_line(d, _("Type"), sd->backend == SD_NFS ? "NFS" : "iSCSI", A_NORMAL);
+    dl_line(d, _("Address"), sd->address ? sd->address : "-", A_NORMAL);
+    dl_line(d, _("Path"), sd->path ? sd->path : "-", A_NORMAL);
+    if (sd->luns)
+        dl_line(d, _("LUNs"), sd->luns, A_NORMAL);
+    if (sd->chap_user)
+        dl_line(d, _("CHAP user"), sd->chap_user, A_NORMAL);
     for (size_t k = 0; k < sd->dc_ids.len; k++) {
-        const struct dc *dc = model_dc_by_id(m, *(int64_t *)sd->dc_ids.items[k]);
+        const struct sd_att *a = sd->dc_ids.items[k];
+        const struct dc *dc = model_dc_by_id(m, a->dc_id);
         if (!dc)
             continue;
-        if (dcs.len)
-            sb_add(&dcs, ", ");
-        sb_add(&dcs, dc->name);
+        dl_linef(d, k ? "" : _("Data center"),
+                 a->active ? colors_attr(CE_STATE_UP)
+                           : colors_attr(CE_STATE_WARN),
+                 "%s: %s", dc->name, att_label(a));
     }
-    dl_line(d, _("Storage"), sd->name, A_BOLD);
-    dl_line(d, _("Role"), sd_role_name(sd->role), A_NORMAL);
-    dl_line(d, _("Type"), sd_backend_name(sd->backend), A_NORMAL);
-    dl_line(d, _("Address"), sd->address, A_NORMAL);
-    dl_line(d, _("Path"), sd->path, A_NORMAL);
-    dl_line(d, _("Data center"), dcs.len ? sb_str(&dcs) : "-", A_NORMAL);
-    sb_free(&dcs);
+    if (!sd->dc_ids.len)
+        dl_line(d, _("Data center"), _("attached nowhere"), A_NORMAL);
+    if (sd->have_space && sd->total_bytes) {
+        char fr[16], tot[16];
+        text_bytes(fr, sizeof(fr), (double)sd->free_bytes);
+        text_bytes(tot, sizeof(tot), (double)sd->total_bytes);
+        dl_linef(d, _("Space"), A_NORMAL, _("%s free of %s"), fr, tot);
+    } else {
+        dl_line(d, _("Space"), _("- (not checked yet)"), A_NORMAL);
+    }
+    if (sd->problem)
+        dl_line(d, _("Problem"), sd->problem, colors_attr(CE_ERROR));
+    recent_events(d, m, sd->name);
+}
+
+/* A task: everything the tasks pane has no room for. */
+static void
+paint_task(struct dl *d, struct ui *ui, const struct task *t)
+{
+    struct model *m = ui_model(ui);
+    const struct host *src = t->src_host ? model_host_by_id(m, t->src_host)
+                                         : NULL;
+    const struct host *dst = t->dst_host ? model_host_by_id(m, t->dst_host)
+                                         : NULL;
+    bool p = t->have_progress;
+    char a[16], b[16], c[16], when[16];
+    struct tm tm;
+    time_t end = t->state == TASK_RUNNING ? time(NULL) : t->ended;
+    int y, bw = d->cols - 1 - d->label_w;
+
+    dl_linef(d, _("Task"), A_BOLD, "%s %s", _(task_kind_name(t->kind)),
+             t->object ? t->object : "");
+    dl_line(d, _("State"), t->state == TASK_RUNNING && t->cancel_requested
+            ? _("cancelling") : _(task_state_name(t->state)),
+            colors_attr(t->state == TASK_FAILED ? CE_ERROR
+                        : t->state == TASK_DONE ? CE_OK
+                        : t->state == TASK_RUNNING ? CE_STATE_UP
+                        : CE_STATE_WARN));
+    dl_line(d, _("From"), src ? src->name : "-", A_NORMAL);
+    dl_line(d, _("To"), dst ? dst->name : t->kind == TASK_EVACUATE
+            ? _("other hosts") : "-", A_NORMAL);
+    localtime_r(&t->started, &tm);
+    strftime(when, sizeof(when), "%H:%M:%S", &tm);
+    dl_line(d, _("Started"), t->started ? when : "-", A_NORMAL);
+    if (t->started && end >= t->started)
+        dl_linef(d, _("Time"), A_NORMAL, _("%ld s"), (long)(end - t->started));
+    else
+        dl_line(d, _("Time"), "-", A_NORMAL);
+    y = dl_next(d);
+    if (y > 0) {
+        bool known = p && t->percent >= 0;
+        char pct[16];
+        snprintf(pct, sizeof(pct), "%.1f%%", known ? t->percent : 0.0);
+        draw_text(d->w, y, 1, _("Progress"), d->label_w, true, A_BOLD);
+        draw_bar(d->w, y, 1 + d->label_w, bw > 40 ? 40 : bw, known,
+                 t->percent, pct);
+        if (bw > 40)
+            draw_fill(d->w, y, 1 + d->label_w + 40, bw - 40, A_NORMAL);
+    }
+    if (p && t->data_total) {
+        text_bytes(a, sizeof(a), (double)t->data_processed);
+        text_bytes(b, sizeof(b), (double)t->data_total);
+        text_bytes(c, sizeof(c), (double)t->data_remaining);
+        dl_linef(d, _("Data"), A_NORMAL, _("%s of %s copied, %s to go"), a, b,
+                 c);
+    } else {
+        dl_line(d, _("Data"), "-", A_NORMAL);
+    }
+    if (p && t->mem_bps) {
+        text_bytes(a, sizeof(a), (double)t->mem_bps);
+        dl_linef(d, _("Speed"), A_NORMAL, "%s/s", a);
+    } else {
+        dl_line(d, _("Speed"), "-", A_NORMAL);
+    }
+    if (p && t->iteration)
+        dl_linef(d, _("Pass"), A_NORMAL, "%u", t->iteration);
+    else
+        dl_line(d, _("Pass"), "-", A_NORMAL);
+    if (p && t->downtime_ms)
+        dl_linef(d, _("Downtime"), A_NORMAL, _("%llu ms expected"),
+                 (unsigned long long)t->downtime_ms);
+    else
+        dl_line(d, _("Downtime"), "-", A_NORMAL);
+    if (t->message && *t->message) {
+        /* the last word is a sentence: wrap it */
+        int ry = dl_next(d), rused;
+        if (ry > 0) {
+            draw_text(d->w, ry, 1, _("Result"), d->label_w, true, A_BOLD);
+            rused = draw_wrapped(d->w, ry, 1 + d->label_w,
+                                 D.rows - ry + 1 < 5 ? D.rows - ry + 1 : 5,
+                                 d->cols - 1 - d->label_w, t->message,
+                                 t->state == TASK_FAILED
+                                 ? colors_attr(CE_ERROR) : A_NORMAL);
+            d->line += rused > 1 ? rused - 1 : 0;
+        }
+    }
 }
 
 static void
@@ -426,6 +620,7 @@ detail_paint(struct ui *ui, WINDOW *w)
     case NODE_HOST: d.label_w = label_width(LABELS(host_labels)); break;
     case NODE_VM: d.label_w = label_width(LABELS(vm_labels)); break;
     case NODE_SD: d.label_w = label_width(LABELS(sd_labels)); break;
+    case NODE_TASK: d.label_w = label_width(LABELS(task_labels)); break;
     default: d.label_w = label_width(LABELS(group_labels)); break;
     }
     if (d.label_w > d.cols / 3)
@@ -450,6 +645,10 @@ detail_paint(struct ui *ui, WINDOW *w)
     case NODE_SD:
         if ((obj = node_sd(ui, n)))
             paint_sd(&d, ui, obj);
+        break;
+    case NODE_TASK:
+        if ((obj = node_task(ui, n)))
+            paint_task(&d, ui, obj);
         break;
     default:
         break;

@@ -277,3 +277,14 @@ host_state_color(int state)
     default: return CE_NORMAL;
     }
 }
+
+const char *
+sd_role_label(int role)
+{
+    switch (role) {
+    case SD_DATA: return _("data");
+    case SD_ISO: return _("ISO");
+    case SD_EXPORT: return _("export");
+    default: return "?";
+    }
+}

@@ -43,5 +43,7 @@ char vm_state_symbol(int state);
 int vm_state_color(int state);
 char host_state_symbol(int state);
 int host_state_color(int state);
+/* A storage domain's role as a translated word ("data", "ISO"). */
+const char *sd_role_label(int role);
 
 #endif

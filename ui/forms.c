@@ -23,7 +23,7 @@
 #include "src/util/strbuf.h"
 #include "src/util/text.h"
 
-enum check { CHK_NAME, CHK_URI, CHK_DC, CHK_CLUSTER, CHK_TEXT };
+enum check { CHK_NAME, CHK_URI, CHK_DC, CHK_CLUSTER, CHK_TEXT, CHK_PRIO };
 
 struct fspec {
     const char *label;      /* N_() */
@@ -47,6 +47,12 @@ static const struct fspec host_fields[] = {
     { N_("libvirt URI"), CHK_URI },
     { N_("Cluster"), CHK_CLUSTER },
 };
+static const struct fspec spm_fields[] = {
+    { N_("SPM priority"), CHK_PRIO },
+};
+static const struct fspec attach_fields[] = {
+    { N_("Data center"), CHK_DC },
+};
 
 struct iform {
     enum form_kind kind;
@@ -61,6 +67,7 @@ struct iform {
     int field_x;
     char *msg;
     bool msg_error;
+    char *title;                /* when it names the object */
 };
 
 static const char *
@@ -73,6 +80,8 @@ form_title(enum form_kind k)
     case FORM_CLUSTER_EDIT: return _("Edit cluster");
     case FORM_HOST_ADD: return _("Add a host");
     case FORM_HOST_EDIT: return _("Edit host");
+    case FORM_SPM_PRIORITY: return _("SPM priority");
+    case FORM_SD_ATTACH: return _("Attach storage domain");
     }
     return "";
 }
@@ -136,6 +145,19 @@ names_of(struct model *m, bool clusters)
     return sb_steal(&b);
 }
 
+/* The SPM priority typed: -1..10, else -2. */
+static int
+parse_prio(const char *v)
+{
+    char *end;
+    long p;
+
+    if (!*v)
+        return -2;
+    p = strtol(v, &end, 10);
+    return *end || p < -1 || p > 10 ? -2 : (int)p;
+}
+
 /* Check field i; returns 0, or -1 with the sentence in f->msg. */
 static int
 form_check(struct ui *ui, struct iform *f, int i)
@@ -171,6 +193,11 @@ form_check(struct ui *ui, struct iform *f, int i)
                                  names);
             free(names);
         }
+        break;
+    case CHK_PRIO:
+        if (parse_prio(v) < -1)
+            msg = xstrdup(_("The SPM priority is 0 (lowest) to 10 (highest), "
+                            "or -1 for never."));
         break;
     case CHK_TEXT:
         for (const char *p = v; *p; p++) {
@@ -270,7 +297,7 @@ form_paint(struct ui *ui, struct modal *m)
     WINDOW *w = m->win;
     int h = getmaxy(w), cols = getmaxx(w), y;
     attr_t base = colors_attr(CE_DIALOG);
-    const char *title = form_title(f->kind);
+    const char *title = f->title ? f->title : form_title(f->kind);
 
     wbkgdset(w, ' ' | base);
     /* the border, labels and message; the fields are libform's */
@@ -348,6 +375,12 @@ form_submit(struct ui *ui, struct modal *m)
     case FORM_HOST_EDIT:
         rc = engine_host_edit(e, f->orig, v0, v1, v2);
         break;
+    case FORM_SPM_PRIORITY:
+        rc = engine_host_set_spm_priority(e, f->orig, parse_prio(v0));
+        break;
+    case FORM_SD_ATTACH:
+        rc = engine_sd_attach(e, f->orig, v0);
+        break;
     }
     if (rc < 0) {
         char *safe = text_safe(err_msg());
@@ -356,7 +389,17 @@ form_submit(struct ui *ui, struct modal *m)
         return UI_HANDLED;
     }
     /* show the object just saved */
-    if (f->kind == FORM_HOST_ADD || f->kind == FORM_HOST_EDIT) {
+    if (f->kind == FORM_SPM_PRIORITY) {
+        struct host *h = model_host_by_name(ui_model(ui), f->orig);
+        if (h)
+            sel = (struct node){ .kind = NODE_HOST, .id = h->id };
+    } else if (f->kind == FORM_SD_ATTACH) {
+        struct sd *sd = model_sd_by_name(ui_model(ui), f->orig);
+        struct dc *d = model_dc_by_name(ui_model(ui), v0);
+        if (sd && d)
+            sel = (struct node){ .kind = NODE_SD, .id = sd->id,
+                                 .dc_id = d->id };
+    } else if (f->kind == FORM_HOST_ADD || f->kind == FORM_HOST_EDIT) {
         struct host *h = model_host_by_name(ui_model(ui), v0);
         if (h)
             sel = (struct node){ .kind = NODE_HOST, .id = h->id };
@@ -371,7 +414,15 @@ form_submit(struct ui *ui, struct modal *m)
     }
     if (sel.kind != NODE_NONE)
         scr_tree_select(ui, &sel);
-    {
+    if (f->orig && (f->kind == FORM_SPM_PRIORITY ||
+                    f->kind == FORM_SD_ATTACH)) {
+        /* the engine may have said more since (an SPM election) */
+        const char *said = ui_audit_last(ui, f->orig,
+                                         f->kind == FORM_SPM_PRIORITY
+                                         ? "host-spm-priority"
+                                         : "storage-attach");
+        ui_message(ui, UI_MSG_OK, "%s", said ? said : _("Saved."));
+    } else {
         const struct model *mo = ui_model(ui);
         const struct audit *a = mo->audit.len
                                 ? mo->audit.items[mo->audit.len - 1] : NULL;
@@ -461,6 +512,7 @@ form_free(struct modal *m)
         free(f->values[i]);
     free(f->orig);
     free(f->msg);
+    free(f->title);
     free(f);
     if (m->win)
         delwin(m->win);
@@ -473,6 +525,39 @@ static const struct modal_ops form_ops = {
     .paint = form_paint,
     .free = form_free,
 };
+
+/* Suggest the first data center the domain is not attached to, and
+ * name them all in the message. */
+static void
+attach_prefill(struct model *mo, struct iform *f, const char *name)
+{
+    struct sd *sd = model_sd_by_name(mo, name);
+    struct strbuf b = { 0 };
+    const char *first = NULL;
+    char *msg;
+
+    for (size_t i = 0; sd && i < mo->dcs.len; i++) {
+        const struct dc *d = mo->dcs.items[i];
+        if (model_sd_att(sd, d->id))
+            continue;
+        if (!first)
+            first = d->name;
+        if (b.len)
+            sb_add(&b, ", ");
+        sb_add(&b, d->name);
+    }
+    f->values[0] = xstrdup(first ? first : "");
+    if (first)
+        msg = xasprintf(_("Type the data center to attach it to: %s. A data "
+                          "domain serves one data center; an ISO domain may "
+                          "serve several."), sb_str(&b));
+    else
+        msg = xasprintf(_("Storage domain '%s' is attached to every data "
+                          "center already."), name);
+    form_set_msg(f, false, msg);
+    free(msg);
+    sb_free(&b);
+}
 
 void
 forms_open(struct ui *ui, enum form_kind kind, const char *name)
@@ -497,6 +582,14 @@ forms_open(struct ui *ui, enum form_kind kind, const char *name)
     case FORM_HOST_EDIT:
         f->spec = host_fields;
         f->n = 3;
+        break;
+    case FORM_SPM_PRIORITY:
+        f->spec = spm_fields;
+        f->n = 1;
+        break;
+    case FORM_SD_ATTACH:
+        f->spec = attach_fields;
+        f->n = 1;
         break;
     }
     switch (kind) {
@@ -532,6 +625,21 @@ forms_open(struct ui *ui, enum form_kind kind, const char *name)
         f->values[2] = xstrdup(c ? c->name : "");
         break;
     }
+    case FORM_SPM_PRIORITY: {
+        struct host *h = model_host_by_name(mo, name);
+        f->orig = xstrdup(name);
+        f->title = xasprintf(_("SPM priority of host '%s'"), name);
+        f->values[0] = xasprintf("%d", h ? h->spm_priority : 5);
+        form_set_msg(f, false, _("0 (lowest) to 10 (highest): the Up host "
+                                 "with the highest priority is elected SPM "
+                                 "of its data center; -1: never."));
+        break;
+    }
+    case FORM_SD_ATTACH:
+        f->orig = xstrdup(name);
+        f->title = xasprintf(_("Attach storage domain '%s'"), name);
+        attach_prefill(mo, f, name);
+        break;
     default:
         break;
     }

@@ -97,24 +97,39 @@ add_wrapped(struct help *h, const char *first, const char *rest, int width,
     sb_free(&b);
 }
 
+/* The widest action name, at least 20 cells: the name column. */
+static int
+name_width(void)
+{
+    int w = 20;
+
+    for (int a = 1; a < ACT__COUNT; a++) {
+        int n = text_width(action_info(a)->name);
+        if (n > w)
+            w = n;
+    }
+    return w;
+}
+
 /* Add "KEYS  NAME  HELP", HELP wrapped under itself. */
 static void
 add_action(struct help *h, int width, const char *keys, const char *name,
            const char *text)
 {
     struct strbuf first = { 0 }, rest = { 0 };
+    int nw = name_width(), indent = 16 + 1 + nw + 1;
 
     text_pad(&first, keys, 16, 1);
     sb_addc(&first, ' ');
-    if (width - 38 < 24) {
+    if (width - indent < 24) {
         /* narrow: the help line goes under the keys */
         sb_add(&first, name);
         add(h, 0, sb_str(&first));
         add_wrapped(h, "      ", "      ", width, text);
     } else {
-        text_pad(&first, name, 20, 1);
+        text_pad(&first, name, nw, 1);
         sb_addc(&first, ' ');
-        text_pad(&rest, "", 38, 1);
+        text_pad(&rest, "", indent, 1);
         add_wrapped(h, sb_str(&first), sb_str(&rest), width, text);
     }
     sb_free(&first);
@@ -175,6 +190,22 @@ build(struct help *h, int width)
     sb_reset(&b);
     sb_addf(&b, "  #  %s", _("storage domain"));
     add(h, 0, sb_str(&b));
+    sb_reset(&b);
+    sb_addf(&b, "  m  %s", _("storage domain in maintenance"));
+    add(h, 0, sb_str(&b));
+    sb_reset(&b);
+    sb_addf(&b, "  -  %s", _("storage domain attached to no data center"));
+    add(h, 0, sb_str(&b));
+    sb_reset(&b);
+    sb_addf(&b, "  u  %s", _("data center Uninitialized: no active data "
+                             "domain"));
+    add(h, 0, sb_str(&b));
+    sb_reset(&b);
+    sb_addf(&b, "  !  %s", _("data center without an SPM, or a host "
+                             "NonResponsive"));
+    add(h, 0, sb_str(&b));
+    add(h, 0, _("  SPM  after a host: the storage pool manager of its data "
+                "center"));
     sb_reset(&b);
     sb_addf(&b, "  *  %s", _("marked VM (Space marks)"));
     add(h, 0, sb_str(&b));

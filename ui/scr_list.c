@@ -28,6 +28,7 @@ enum list_kind { LK_NONE, LK_VMS, LK_HOSTS, LK_SDS };
 enum col_id {
     C_NAME, C_STATE, C_HOST, C_VCPU, C_CPU, C_MEM, C_DISK, C_NET, C_UPTIME,
     C_CLUSTER, C_VMS, C_REASON, C_ROLE, C_BACKEND, C_ADDRESS, C_PATH,
+    C_DC, C_ATTACH,
 };
 
 struct col {
@@ -62,12 +63,16 @@ static const struct col host_cols[] = {
     { C_REASON, N_("Reason"), 10, false, 5, true, false },
 };
 
+/* One row per attachment: a domain in two data centers has two rows, one
+ * attached nowhere has one. */
 static const struct col sd_cols[] = {
     { C_NAME, N_("Name"), 12, false, 0, false, false },
-    { C_ROLE, N_("Role"), 6, false, 1, false, false },
-    { C_BACKEND, N_("Type"), 5, false, 2, false, false },
-    { C_ADDRESS, N_("Address"), 15, false, 3, false, false },
-    { C_PATH, N_("Path"), 10, false, 4, true, false },
+    { C_DC, N_("Data center"), 10, false, 1, false, false },
+    { C_ATTACH, N_("Status"), 8, false, 1, false, false },
+    { C_ROLE, N_("Role"), 6, false, 2, false, false },
+    { C_BACKEND, N_("Type"), 5, false, 3, false, false },
+    { C_ADDRESS, N_("Address"), 15, false, 4, false, false },
+    { C_PATH, N_("Path"), 10, false, 5, true, false },
 };
 
 #define MAX_COLS 12
@@ -85,6 +90,8 @@ static struct {
     char *filter;
     struct hmap marks;      /* uuid -> (void *)1 */
     unsigned nmarks;
+    size_t nsds;            /* storage domains listed (rows count
+                             * attachments) */
     int sort_col;           /* index into the kind's columns */
     bool sort_rev;
     int width[MAX_COLS];    /* per column, -1: hidden */
@@ -111,16 +118,42 @@ kind_cols(enum list_kind k, size_t *n)
     }
 }
 
+/* A storage domain's state in the data center dc_id (0: none). */
+static const char *
+attach_label(const struct sd *sd, int64_t dc_id)
+{
+    const struct sd_att *a = dc_id ? model_sd_att(sd, dc_id) : NULL;
+
+    if (!a)
+        return _("unattached");
+    return a->active ? _("active") : _("maintenance");
+}
+
 /* Natural width: at least the translated label and its sort mark. */
 static int
 col_width(const struct col *c)
 {
     int w = text_width(_(c->label)) + 1;
+    if (c->id == C_ATTACH || c->id == C_ROLE) {
+        const char *words[] = { _("unattached"), _("active"),
+                                _("maintenance") };
+        const char *roles[] = { sd_role_label(SD_DATA),
+                                sd_role_label(SD_ISO),
+                                sd_role_label(SD_EXPORT) };
+        const char **wl = c->id == C_ROLE ? roles : words;
+        for (size_t i = 0; i < 3; i++) {
+            if (text_width(wl[i]) > w)
+                w = text_width(wl[i]);
+        }
+    }
     if (c->id == C_STATE) {
         int last = L.kind == LK_VMS ? VM_PMSUSPENDED : HOST_STATE_LAST;
         for (int s = 0; s <= last; s++) {
             int sw = text_width(L.kind == LK_VMS ? vm_state_label(s)
                                 : host_state_label(s));
+            /* too long for a column: shortened in host_cells */
+            if (L.kind == LK_HOSTS && s == HOST_PREPARING_MAINTENANCE)
+                continue;
             if (sw > w)
                 w = sw;
         }
@@ -182,6 +215,7 @@ layout(int cols)
 struct item {
     struct node n;
     const char *name;
+    const char *dc;         /* storage domains: the data center's name */
     const char *host;
     int state;
     double num;             /* the sort column's number, -1 unknown */
@@ -210,6 +244,8 @@ item_cmp(const void *a, const void *b)
     case C_ADDRESS:
     case C_PATH:
     case C_REASON:
+    case C_DC:
+    case C_ATTACH:
         r = strcmp(x->host ? x->host : "", y->host ? y->host : "");
         break;
     default:
@@ -223,6 +259,8 @@ item_cmp(const void *a, const void *b)
     }
     if (!r)
         r = strcmp(x->name, y->name);
+    if (!r)
+        r = strcmp(x->dc ? x->dc : "", y->dc ? y->dc : "");
     if (!r)
         r = strcmp(x->n.uuid, y->n.uuid);
     return L.sort_rev ? -r : r;
@@ -367,18 +405,31 @@ rebuild(void)
             n++;
         }
     } else if (L.kind == LK_SDS) {
+        L.nsds = 0;
         for (size_t i = 0; i < m->sds.len; i++) {
             const struct sd *sd = m->sds.items[i];
+            size_t natt = sd->dc_ids.len;
             if (!name_matches(sd->name))
                 continue;
-            ITEM_PUSH();
-            items[n].n.kind = NODE_SD;
-            items[n].n.id = sd->id;
-            items[n].name = sd->name;
-            items[n].host = sid == C_ROLE ? sd_role_name(sd->role)
-                            : sid == C_BACKEND ? sd_backend_name(sd->backend)
-                            : sid == C_PATH ? sd->path : sd->address;
-            n++;
+            L.nsds++;
+            for (size_t k = 0; k < (natt ? natt : 1); k++) {
+                int64_t dc_id = natt ? *(int64_t *)sd->dc_ids.items[k] : 0;
+                const struct dc *dc = dc_id ? model_dc_by_id(m, dc_id) : NULL;
+                ITEM_PUSH();
+                items[n].n.kind = NODE_SD;
+                items[n].n.id = sd->id;
+                items[n].n.dc_id = dc_id;
+                items[n].name = sd->name;
+                items[n].dc = dc ? dc->name : "";
+                items[n].host = sid == C_ROLE ? sd_role_label(sd->role)
+                                : sid == C_BACKEND
+                                ? sd_backend_name(sd->backend)
+                                : sid == C_PATH ? sd->path
+                                : sid == C_DC ? items[n].dc
+                                : sid == C_ATTACH ? attach_label(sd, dc_id)
+                                : sd->address;
+                n++;
+            }
         }
     }
 #undef ITEM_PUSH
@@ -474,7 +525,8 @@ host_cells(const struct model *m, const struct host *h, enum col_id id,
         *text = h->name;
         break;
     case C_STATE:
-        *text = host_state_label(h->state);
+        *text = h->state == HOST_PREPARING_MAINTENANCE ? _("Preparing")
+                : host_state_label(h->state);
         *color = host_state_color(h->state);
         break;
     case C_CPU:
@@ -509,11 +561,24 @@ host_cells(const struct model *m, const struct host *h, enum col_id id,
 }
 
 static void
-sd_cells(const struct sd *sd, enum col_id id, const char **text)
+sd_cells(const struct model *m, const struct sd *sd, int64_t dc_id,
+         enum col_id id, const char **text, int *color)
 {
+    const struct dc *dc;
+
     switch (id) {
     case C_NAME: *text = sd->name; break;
-    case C_ROLE: *text = sd_role_name(sd->role); break;
+    case C_DC:
+        dc = dc_id ? model_dc_by_id(m, dc_id) : NULL;
+        *text = dc ? dc->name : "-";
+        break;
+    case C_ATTACH: {
+        const struct sd_att *a = dc_id ? model_sd_att(sd, dc_id) : NULL;
+        *text = attach_label(sd, dc_id);
+        *color = !a ? CE_STATE_OFF : a->active ? CE_STATE_UP : CE_STATE_WARN;
+        break;
+    }
+    case C_ROLE: *text = sd_role_label(sd->role); break;
     case C_BACKEND: *text = sd_backend_name(sd->backend); break;
     case C_ADDRESS: *text = sd->address; break;
     case C_PATH: *text = sd->path; break;
@@ -576,7 +641,7 @@ list_row(void *opaque, size_t i, WINDOW *w, int y, int x, int width,
         else if (h)
             host_cells(m, h, cols[c].id, buf, sizeof(buf), &text, &color);
         else
-            sd_cells(sd, cols[c].id, &text);
+            sd_cells(m, sd, n->dc_id, cols[c].id, &text, &color);
         a = sel_attr ? sel_attr : colors_attr(color);
         if (vm && !sel_attr && cols[c].id == C_NAME &&
             hmap_get(&L.marks, vm->uuid))
@@ -637,7 +702,7 @@ list_paint(struct ui *ui, WINDOW *w)
         sb_addf(&t, _("Hosts of %s (%zu)"), safe, L.len);
         break;
     case LK_SDS:
-        sb_addf(&t, _("Storage domains (%zu)"), L.len);
+        sb_addf(&t, _("Storage domains (%zu)"), L.nsds);
         break;
     default:
         sb_add(&t, _("Nothing selected"));

@@ -4,7 +4,9 @@
  * host's state or the VMs change, then the selection is found again by
  * id.  Data centers and clusters start open, hosts closed: the list pane
  * shows a host's VMs, and a host of 10,000 VMs opened in the tree is the
- * operator's choice. */
+ * operator's choice.  A storage domain shows under each data center it
+ * is attached to (an ISO domain may be under several), and at the end
+ * when it is attached nowhere, so it can be attached again. */
 #include <config.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "src/util/i18n.h"
 #include "src/util/mem.h"
 #include "src/util/strbuf.h"
+#include "src/util/text.h"
 
 struct trow {
     struct node n;
@@ -114,11 +117,7 @@ vm_cmp(const void *a, const void *b)
 static bool
 sd_in_dc(const struct sd *sd, int64_t dc_id)
 {
-    for (size_t i = 0; i < sd->dc_ids.len; i++) {
-        if (*(int64_t *)sd->dc_ids.items[i] == dc_id)
-            return true;
-    }
-    return false;
+    return model_sd_att(sd, dc_id) != NULL;
 }
 
 static void
@@ -190,10 +189,17 @@ rebuild(void)
         }
         for (size_t k = 0; k < m->sds.len; k++) {
             const struct sd *sd = m->sds.items[k];
-            struct node sn = { .kind = NODE_SD, .id = sd->id };
+            struct node sn = { .kind = NODE_SD, .id = sd->id,
+                               .dc_id = dc->id };
             if (sd_in_dc(sd, dc->id))
                 push(&sn, 1, false);
         }
+    }
+    for (size_t k = 0; k < m->sds.len; k++) {
+        const struct sd *sd = m->sds.items[k];
+        struct node sn = { .kind = NODE_SD, .id = sd->id };
+        if (!sd->dc_ids.len)
+            push(&sn, 0, false);
     }
     vec_clear(&clusters, NULL);
     vec_clear(&hosts, NULL);
@@ -226,7 +232,9 @@ tell(void)
 }
 
 /* A data center's or cluster's symbol sums up its hosts: '!' when one is
- * NonResponsive, '~' when one is connecting, '+' when all are Up. */
+ * NonResponsive, '~' when one is connecting, '+' when all are Up.  A data
+ * center that is not Up says so first: '!' without an SPM, 'u' when
+ * Uninitialized (no active data domain). */
 static void
 group_symbol(struct ui *ui, const struct node *n, char *sym, int *color)
 {
@@ -242,6 +250,19 @@ group_symbol(struct ui *ui, const struct node *n, char *sym, int *color)
         hosts++;
         down += h->state == HOST_NONRESPONSIVE;
         connecting += h->state == HOST_CONNECTING;
+    }
+    if (n->kind == NODE_DC) {
+        const struct dc *dc = model_dc_by_id(m, n->id);
+        if (dc && dc->status == DC_NONRESPONSIVE) {
+            *sym = '!';
+            *color = CE_STATE_DOWN;
+            return;
+        }
+        if (dc && dc->status == DC_UNINITIALIZED) {
+            *sym = 'u';
+            *color = CE_STATE_WARN;
+            return;
+        }
     }
     if (!hosts) {
         *sym = ' ';
@@ -265,6 +286,7 @@ tree_row(void *opaque, size_t i, WINDOW *w, int y, int x, int width,
     const struct trow *r = &T.rows[i];
     struct ui *ui = opaque;
     const char *name = "?";
+    const char *mark = NULL;        /* after the name: " SPM" */
     char sym = ' ';
     int color = CE_NORMAL, indent = r->depth * 2, col = x;
     attr_t base = sel_attr ? sel_attr : A_NORMAL;
@@ -283,9 +305,15 @@ tree_row(void *opaque, size_t i, WINDOW *w, int y, int x, int width,
     case NODE_HOST: {
         struct host *h = node_host(ui, &r->n);
         if (h) {
+            const struct cluster *c = model_cluster_by_id(ui_model(ui),
+                                                          h->cluster_id);
+            const struct dc *dc = c ? model_dc_by_id(ui_model(ui), c->dc_id)
+                                    : NULL;
             name = h->name;
             sym = host_state_symbol(h->state);
             color = host_state_color(h->state);
+            if (dc && dc->spm_host == h->id)
+                mark = _(" SPM");
         }
         break;
     }
@@ -300,8 +328,14 @@ tree_row(void *opaque, size_t i, WINDOW *w, int y, int x, int width,
     }
     case NODE_SD: {
         struct sd *sd = node_sd(ui, &r->n);
+        const struct sd_att *a = sd && r->n.dc_id
+                                 ? model_sd_att(sd, r->n.dc_id) : NULL;
         name = sd ? sd->name : "?";
-        sym = '#';
+        /* active '#'; in maintenance 'm'; attached nowhere '-' */
+        sym = a ? (a->active ? '#' : 'm') : '-';
+        color = a ? (a->active ? CE_NORMAL : CE_STATE_WARN) : CE_STATE_OFF;
+        if (sd && sd->problem)
+            color = CE_STATE_DOWN;
         break;
     }
     default:
@@ -325,6 +359,21 @@ tree_row(void *opaque, size_t i, WINDOW *w, int y, int x, int width,
     }
     draw_text(w, y, col, " ", 1, true, base);
     col++;
+    if (mark) {
+        /* the name as far as it goes, the mark right after it */
+        int mw = text_width(mark), room = x + width - col - mw;
+        int nw = text_width(name);
+        if (room > 0) {
+            if (nw > room)
+                nw = room;
+            col = draw_text(w, y, col, name, nw, true, base);
+            col = draw_text(w, y, col, mark, mw, true,
+                            sel_attr ? sel_attr : colors_attr(CE_OK) | A_BOLD);
+        }
+        if (col < x + width)
+            draw_fill(w, y, col, x + width - col, base);
+        return;
+    }
     draw_text(w, y, col, name, x + width - col, true,
               sel_attr ? sel_attr :
               r->n.kind == NODE_DC ? A_BOLD : A_NORMAL);
@@ -484,6 +533,9 @@ scr_tree_select(struct ui *ui, const struct node *n)
             anc = (struct node){ .kind = NODE_DC, .id = c->dc_id };
             node_set_open(&anc, true);
         }
+    } else if (n->kind == NODE_SD && n->dc_id) {
+        anc = (struct node){ .kind = NODE_DC, .id = n->dc_id };
+        node_set_open(&anc, true);
     }
     T.sel = *n;
     rebuild();

@@ -27,9 +27,13 @@
 #include "ui/events_pane.h"
 #include "ui/forms.h"
 #include "ui/help.h"
+#include "ui/host_ops.h"
+#include "ui/migform.h"
 #include "ui/scr_console.h"
 #include "ui/scr_list.h"
 #include "ui/scr_tree.h"
+#include "ui/sd_ops.h"
+#include "ui/tasks_pane.h"
 #include "ui/vmform.h"
 #include "src/cli.h"
 #include "src/engine.h"
@@ -71,6 +75,7 @@ static const struct screen_ops *const screens[PANE__COUNT] = {
     [PANE_TREE] = &scr_tree_ops,
     [PANE_LIST] = &scr_list_ops,
     [PANE_DETAIL] = &detail_ops,
+    [PANE_TASKS] = &tasks_pane_ops,
     [PANE_EVENTS] = &events_pane_ops,
     [PANE_STATUS] = &status_ops,
 };
@@ -118,6 +123,12 @@ ui_dirty(struct ui *ui, enum ui_pane p)
         ui->dirty[p] = true;
 }
 
+void
+ui_relayout(struct ui *ui)
+{
+    ui->relayout = true;
+}
+
 static void
 ui_dirty_all(struct ui *ui)
 {
@@ -159,7 +170,7 @@ ui_message_clear(struct ui *ui)
 unsigned
 ui_tasks(const struct ui *ui)
 {
-    unsigned n = ui->ops_pending;
+    unsigned n = ui->ops_pending + model_tasks_running(ui->m);
 
     for (size_t i = 0; i < ui->m->hosts.len; i++) {
         const struct host *h = ui->m->hosts.items[i];
@@ -175,6 +186,8 @@ node_eq(const struct node *a, const struct node *b)
         return false;
     if (a->kind == NODE_VM)
         return streq(a->uuid, b->uuid);
+    if (a->kind == NODE_SD)
+        return a->id == b->id && a->dc_id == b->dc_id;
     return a->id == b->id;
 }
 
@@ -224,10 +237,16 @@ node_sd(const struct ui *ui, const struct node *n)
     return NULL;
 }
 
+struct task *
+node_task(const struct ui *ui, const struct node *n)
+{
+    return n->kind == NODE_TASK ? model_task_by_id(ui->m, n->id) : NULL;
+}
+
 /* ---- focus and the current object ---- */
 
-/* The detail pane shows the selection of the tree or of the list,
- * whichever had the focus last. */
+/* The detail pane shows the selection of the tree, the list or the tasks
+ * pane, whichever had the focus last. */
 static void
 sync_current(struct ui *ui)
 {
@@ -237,6 +256,8 @@ sync_current(struct ui *ui)
         n = scr_tree_selected();
     else if (ui->focus == PANE_LIST)
         n = scr_list_selected();
+    else if (ui->focus == PANE_TASKS)
+        n = tasks_pane_selected();
     if (n && !node_eq(n, &ui->cur)) {
         ui->cur = *n;
         ui_dirty(ui, PANE_DETAIL);
@@ -276,6 +297,9 @@ ui_tree_selected(struct ui *ui, const struct node *n)
     if (n->kind == NODE_VM) {
         struct node host = { .kind = NODE_HOST, .id = n->id };
         scr_list_set_scope(ui, &host, n);
+    } else if (n->kind == NODE_SD) {
+        /* the list of every domain, on this one's row */
+        scr_list_set_scope(ui, n, n);
     } else {
         scr_list_set_scope(ui, n, NULL);
     }
@@ -384,6 +408,29 @@ ui_job_done(void *opaque, int ok, const char *message)
         ui->ops_pending--;
     ui_message(ui, ok ? UI_MSG_OK : UI_MSG_ERROR, "%s", message);
     ui_dirty(ui, PANE_HEADER);
+}
+
+void
+ui_task_done(void *opaque, int ok, const char *message)
+{
+    struct ui *ui = live;
+
+    (void)opaque;
+    if (!ui)
+        return;
+    ui_message(ui, ok ? UI_MSG_OK : UI_MSG_ERROR, "%s", message);
+    ui_dirty(ui, PANE_HEADER);
+}
+
+const char *
+ui_audit_last(const struct ui *ui, const char *object, const char *action)
+{
+    for (size_t i = ui->m->audit.len; i-- > 0;) {
+        const struct audit *a = ui->m->audit.items[i];
+        if (streq(a->object, object) && (!action || streq(a->action, action)))
+            return a->message;
+    }
+    return NULL;
 }
 
 static void
@@ -716,10 +763,12 @@ inventory_action(struct ui *ui, enum action a)
             ask_removal(ui, NODE_CLUSTER, c->name);
         else if (h)
             ask_removal(ui, NODE_HOST, h->name);
+        else if (n->kind == NODE_SD)
+            sd_ops_action(ui, ACT_SD_REMOVE);
         else
             ui_message(ui, UI_MSG_ERROR, "%s",
-                       _("Select a VM, host, cluster or data center to "
-                         "remove."));
+                       _("Select a VM, host, cluster, data center or storage "
+                         "domain to remove."));
         break;
     case ACT_DC_ADD:
         forms_open(ui, FORM_DC_ADD, NULL);
@@ -804,9 +853,10 @@ quit_ask(struct ui *ui)
 /* ---- dispatch ---- */
 
 static const enum ui_pane focus_order[] = {
-    PANE_TREE, PANE_LIST, PANE_DETAIL, PANE_EVENTS,
+    PANE_TREE, PANE_LIST, PANE_DETAIL, PANE_TASKS, PANE_EVENTS,
 };
 
+/* The next pane that has a window, step by step (1 or -1). */
 static void
 focus_step(struct ui *ui, int step)
 {
@@ -816,7 +866,68 @@ focus_step(struct ui *ui, int step)
         if (focus_order[k] == ui->focus)
             i = k;
     }
-    ui_set_focus(ui, focus_order[(i + step + n) % n]);
+    for (int k = 0; k < n; k++) {
+        i = (i + step + n) % n;
+        if (ui->win[focus_order[i]] || ui->too_small)
+            break;
+    }
+    ui_set_focus(ui, focus_order[i]);
+}
+
+/* Is the current object of that kind (a host or a storage domain)?  If
+ * not, say what to select. */
+static bool
+want_kind(struct ui *ui, enum node_kind kind)
+{
+    if (ui->cur.kind == kind &&
+        (kind != NODE_HOST || node_host(ui, &ui->cur)) &&
+        (kind != NODE_SD || node_sd(ui, &ui->cur)))
+        return true;
+    ui_message(ui, UI_MSG_ERROR, "%s", kind == NODE_HOST
+               ? _("Select a host first.")
+               : _("Select a storage domain first (they are under their data "
+                   "center in the tree)."));
+    return false;
+}
+
+/* Maintenance and activate: on the selected host or storage domain. */
+static void
+infra_action(struct ui *ui, enum action a)
+{
+    bool sd = ui->cur.kind == NODE_SD && node_sd(ui, &ui->cur);
+    bool host = ui->cur.kind == NODE_HOST && node_host(ui, &ui->cur);
+
+    switch (a) {
+    case ACT_MAINTENANCE:
+    case ACT_ACTIVATE:
+        if (host)
+            host_ops_action(ui, a == ACT_MAINTENANCE ? ACT_HOST_MAINTENANCE
+                                                     : ACT_HOST_ACTIVATE);
+        else if (sd)
+            sd_ops_action(ui, a == ACT_MAINTENANCE ? ACT_SD_MAINTENANCE
+                                                   : ACT_SD_ACTIVATE);
+        else
+            ui_message(ui, UI_MSG_ERROR, "%s",
+                       _("Select a host or a storage domain first."));
+        break;
+    case ACT_HOST_MAINTENANCE:
+    case ACT_HOST_ACTIVATE:
+    case ACT_HOST_CONFIRM_REBOOTED:
+    case ACT_HOST_SPM_PRIORITY:
+        if (want_kind(ui, NODE_HOST))
+            host_ops_action(ui, a);
+        break;
+    case ACT_SD_ATTACH:
+    case ACT_SD_DETACH:
+    case ACT_SD_ACTIVATE:
+    case ACT_SD_MAINTENANCE:
+    case ACT_SD_REMOVE:
+        if (want_kind(ui, NODE_SD))
+            sd_ops_action(ui, a);
+        break;
+    default:
+        break;
+    }
 }
 
 /* What no pane took. */
@@ -867,6 +978,28 @@ global_action(struct ui *ui, enum action a)
             scr_console_open(ui, vm->uuid);
         break;
     }
+    case ACT_VM_MIGRATE:
+        migform_open(ui);
+        break;
+    case ACT_TASKS:
+        tasks_pane_toggle(ui);
+        break;
+    case ACT_TASK_CANCEL:
+        tasks_cancel(ui);
+        break;
+    case ACT_MAINTENANCE:
+    case ACT_ACTIVATE:
+    case ACT_HOST_MAINTENANCE:
+    case ACT_HOST_ACTIVATE:
+    case ACT_HOST_CONFIRM_REBOOTED:
+    case ACT_HOST_SPM_PRIORITY:
+    case ACT_SD_ATTACH:
+    case ACT_SD_DETACH:
+    case ACT_SD_ACTIVATE:
+    case ACT_SD_MAINTENANCE:
+    case ACT_SD_REMOVE:
+        infra_action(ui, a);
+        break;
     case ACT_ADD:
     case ACT_EDIT:
     case ACT_REMOVE:
@@ -947,10 +1080,15 @@ ui_key(struct ui *ui, int key)
 
 /* ---- layout and painting ---- */
 
+/* Rows of the tasks pane when the screen is tall enough to show it
+ * above the events pane: its title, the column labels and six tasks. */
+#define TASKS_ROWS 8
+
 static void
 layout(struct ui *ui)
 {
     int rows = LINES, cols = COLS, body, ev_h, top_h, tree_w, det_h, right_w;
+    int tasks_h = 0;
     int geo[PANE__COUNT][4];        /* y, x, h, w */
 
     ui->relayout = false;
@@ -973,6 +1111,17 @@ layout(struct ui *ui)
     body = rows - 3;
     ev_h = body / 4 < 4 ? 4 : body / 4;
     top_h = body - ev_h;
+    if (tasks_pane_wanted()) {
+        if (body >= 36) {
+            /* tall: the tasks above the events, taken from the top */
+            tasks_h = TASKS_ROWS;
+            top_h -= tasks_h;
+        } else {
+            /* the tasks take the events pane's place */
+            tasks_h = ev_h;
+            ev_h = 0;
+        }
+    }
     tree_w = cols * 3 / 10;
     if (tree_w < 20)
         tree_w = 20;
@@ -991,16 +1140,32 @@ layout(struct ui *ui)
     geo[PANE_LIST][2] = top_h - det_h, geo[PANE_LIST][3] = right_w;
     geo[PANE_DETAIL][0] = 1 + top_h - det_h, geo[PANE_DETAIL][1] = tree_w;
     geo[PANE_DETAIL][2] = det_h, geo[PANE_DETAIL][3] = right_w;
-    geo[PANE_EVENTS][0] = 1 + top_h, geo[PANE_EVENTS][1] = 0;
+    geo[PANE_TASKS][0] = 1 + top_h, geo[PANE_TASKS][1] = 0;
+    geo[PANE_TASKS][2] = tasks_h, geo[PANE_TASKS][3] = cols;
+    geo[PANE_EVENTS][0] = 1 + top_h + tasks_h, geo[PANE_EVENTS][1] = 0;
     geo[PANE_EVENTS][2] = ev_h, geo[PANE_EVENTS][3] = cols;
     geo[PANE_STATUS][0] = rows - 2, geo[PANE_STATUS][1] = 0;
     geo[PANE_STATUS][2] = 2, geo[PANE_STATUS][3] = cols;
 
     for (int p = 0; p < PANE__COUNT; p++) {
+        if (geo[p][2] <= 0)
+            continue;
         ui->win[p] = newwin(geo[p][2], geo[p][3], geo[p][0], geo[p][1]);
         leaveok(ui->win[p], TRUE);
         if (screens[p]->resize)
             screens[p]->resize(ui, geo[p][2], geo[p][3]);
+    }
+    /* the focus leaves a pane that went away for the one in its place */
+    if (!ui->win[ui->focus]) {
+        ui->focus = ui->win[PANE_TASKS] ? PANE_TASKS
+                    : ui->win[PANE_EVENTS] ? PANE_EVENTS : PANE_TREE;
+        sync_current(ui);
+    }
+    /* the detail pane showed a task of a pane now gone: back to the
+     * tree's object */
+    if (!ui->win[PANE_TASKS] && ui->cur.kind == NODE_TASK) {
+        ui->cur = *scr_tree_selected();
+        sync_current(ui);
     }
     for (int i = 0; i < ui->nmodals; i++)
         ui->modals[i]->ops->layout(ui, ui->modals[i]);
@@ -1048,6 +1213,10 @@ ui_flush(struct ui *ui)
     for (int p = 0; p < PANE__COUNT; p++) {
         if (!ui->dirty[p])
             continue;
+        if (!ui->win[p]) {
+            ui->dirty[p] = false;
+            continue;
+        }
         screens[p]->paint(ui, ui->win[p]);
         wnoutrefresh(ui->win[p]);
         ui->dirty[p] = false;
@@ -1130,6 +1299,9 @@ on_signal(int signo, void *opaque)
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row &&
             ws.ws_col)
             resize_term(ws.ws_row, ws.ws_col);
+        /* the terminal may have kept or reflowed the old contents:
+         * repaint every cell rather than trust them */
+        clearok(curscr, TRUE);
         ui->relayout = true;
         return;
     }

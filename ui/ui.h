@@ -40,6 +40,7 @@ enum ui_pane {
     PANE_TREE,
     PANE_LIST,
     PANE_DETAIL,
+    PANE_TASKS,     /* shown on demand, and while tasks run */
     PANE_EVENTS,
     PANE_STATUS,
     PANE__COUNT
@@ -54,12 +55,16 @@ enum node_kind {
     NODE_HOST,
     NODE_VM,
     NODE_SD,
+    NODE_TASK,              /* a row of the tasks pane */
 };
 
 struct node {
     enum node_kind kind;
-    int64_t id;             /* dc, cluster, host or sd id; a VM's host id */
+    int64_t id;             /* dc, cluster, host, sd or task id; a VM's
+                             * host id */
     char uuid[37];          /* VMs only */
+    int64_t dc_id;          /* storage domains: the data center it is shown
+                             * in (0: attached nowhere) */
 };
 
 struct ui;
@@ -115,6 +120,9 @@ void ui_set_focus(struct ui *ui, enum ui_pane p);
 
 /* Mark a pane for repainting at the end of this loop pass. */
 void ui_dirty(struct ui *ui, enum ui_pane p);
+/* Lay the panes out again at the end of this loop pass (a pane was
+ * shown or hidden). */
+void ui_relayout(struct ui *ui);
 /* Set the status line message (printf format, shown as given). */
 void ui_message(struct ui *ui, enum ui_msg kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -133,8 +141,9 @@ const struct node *ui_current(const struct ui *ui);
 void ui_tree_selected(struct ui *ui, const struct node *n);
 /* Run an action as if its key had been pressed (the command line). */
 void ui_action(struct ui *ui, enum action a);
-/* Operations started from this console still in flight, plus hosts
- * connecting: what the header calls tasks. */
+/* Operations started from this console still in flight, hosts
+ * connecting and the engine's running tasks (migrations, evacuations, HA
+ * restarts): what the header calls tasks. */
 unsigned ui_tasks(const struct ui *ui);
 /* An operation was queued with ui_job_done as its done callback (opaque
  * unused): it counts as a task until the result arrives. */
@@ -143,6 +152,17 @@ void ui_job_queued(struct ui *ui);
  * goes to the status line (the events pane has it from the audit log).
  * Safe after the console is gone. */
 void ui_job_done(void *opaque, int ok, const char *message);
+/* The done callback for operations the engine follows as a task
+ * (model->tasks: migrations, evacuations): the result goes to the status
+ * line; the header counts the task itself, so nothing is queued.  Safe
+ * after the console is gone. */
+void ui_task_done(void *opaque, int ok, const char *message);
+/* The newest audit message about object (a name) for action (the
+ * engine's audit action, "storage-attach"; NULL: any), or NULL; borrowed
+ * until the model changes.  Inventory changes report with it: the engine
+ * may have audited more since (an SPM election, HA restarts). */
+const char *ui_audit_last(const struct ui *ui, const char *object,
+                          const char *action);
 
 /* A model pointer for n, valid until the model next changes (within the
  * current handler or paint only). */
@@ -151,6 +171,7 @@ struct cluster *node_cluster(const struct ui *ui, const struct node *n);
 struct host *node_host(const struct ui *ui, const struct node *n);
 struct vm *node_vm(const struct ui *ui, const struct node *n);
 struct sd *node_sd(const struct ui *ui, const struct node *n);
+struct task *node_task(const struct ui *ui, const struct node *n);
 bool node_eq(const struct node *a, const struct node *b);
 
 /* Headless use (bench/render): set up a console on an existing terminal

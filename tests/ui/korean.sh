@@ -22,7 +22,7 @@ check "states are Korean words" wait_for "실행 중"
 # the state column starts at the same display column on every row,
 # whether the name before it is Hangul or ASCII
 screen > "$TMPD/ko.txt"
-cols=$(grep -E '^ .* │ [>|.] ' "$TMPD/ko.txt" | while IFS= read -r line; do
+cols=$(grep -E '^ .*│ [>|.] ' "$TMPD/ko.txt" | while IFS= read -r line; do
     row=${line#*│ }
     # the display width of everything before the state word
     for st in "실행 중" "꺼짐" "일시 정지됨"; do
@@ -36,7 +36,7 @@ cols=$(grep -E '^ .* │ [>|.] ' "$TMPD/ko.txt" | while IFS= read -r line; do
     done
 done | sort -u)
 n=$(printf '%s\n' "$cols" | grep -c .)
-rows=$(grep -cE '^ .* │ [>|.] ' "$TMPD/ko.txt")
+rows=$(grep -cE '^ .*│ [>|.] ' "$TMPD/ko.txt")
 check "six VM rows are on screen" [ "$rows" -eq 6 ]
 check "the state column lines up on Hangul and ASCII rows ($cols)" [ "$n" -eq 1 ]
 

@@ -89,7 +89,7 @@ keys() {
 
 # type TEXT: literal text.
 type_text() {
-    tmux -S "$SOCK" send-keys -l "$1"
+    tmux -S "$SOCK" send-keys -l -- "$1"
 }
 
 # wait_for TEXT [SECONDS]: poll the screen every 0.1 s until TEXT (a fixed
