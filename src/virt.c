@@ -66,6 +66,7 @@ struct vconn {
     int grace_timer;            /* runs while a lost host may come back */
     double backoff;
     int nowait;                 /* NOWAIT flag: -1 untried, 0 refused, 1 ok */
+    unsigned stats_epoch;       /* bumped when a refresh in flight is stale */
     int lifecycle_id;
     unsigned refreshes;
     struct hmap conf_pending;   /* uuid -> (void *)1 */
@@ -931,6 +932,7 @@ struct dom_sample {
 struct stats_job {
     struct vconn *vc;
     unsigned gen;
+    unsigned epoch;
     virConnectPtr conn;
     int nowait;             /* in: try NOWAIT; out: whether it was accepted */
     double t;
@@ -1160,6 +1162,12 @@ stats_deliver(void *arg)
         goto cleanup;
     vc->stats_busy = false;
     vc->nowait = j->nowait;
+    if (j->epoch != vc->stats_epoch) {
+        /* taken before a VM left this host (a migration ended): its list
+         * would bring the VM back; ask again instead */
+        virt_refresh_host(v, h->id);
+        goto cleanup;
+    }
     if (j->error) {
         if (j->conn_error) {
             conn_lost(vc, j->error);
@@ -1222,6 +1230,7 @@ virt_refresh_host(struct virt *v, int64_t host_id)
     j->conn = vc->conn;
     virConnectRef(j->conn);
     j->nowait = vc->nowait != 0;
+    j->epoch = vc->stats_epoch;
     vconn_ref(vc);
     jobs_submit(stats_run, stats_done, j);
 }
@@ -1502,6 +1511,14 @@ struct model *
 virt_model(struct virt *v)
 {
     return v->m;
+}
+
+void
+virt_host_stats_stale(struct virt *v, int64_t host_id)
+{
+    struct vconn *vc = vconn_find(v, host_id);
+    if (vc)
+        vc->stats_epoch++;
 }
 
 int64_t

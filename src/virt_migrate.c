@@ -212,6 +212,7 @@ mig_done(void *arg)
         struct host *src = model_host_by_id(m, vconn_host_id(g->vc));
         if (src)
             model_vm_remove(m, src, g->uuid);
+        virt_host_stats_stale(g->v, vconn_host_id(g->vc));
         if (t)
             virt_refresh_host(g->v, t->dst_host);
     }

@@ -17,6 +17,8 @@ struct virt *vconn_virt(struct vconn *vc);
 int64_t vconn_host_id(struct vconn *vc);
 /* The id of the host running the VM with that UUID, or -1 (err_set). */
 int64_t virt_vm_host(struct virt *v, const char *uuid);
+/* A refresh of host_id in flight now describes the past: drop it. */
+void virt_host_stats_stale(struct virt *v, int64_t host_id);
 /* The model the backend writes (main thread only). */
 struct model *virt_model(struct virt *v);
 /* An audit-worthy outcome (see virt_notify_fn). */

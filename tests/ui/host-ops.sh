@@ -7,19 +7,6 @@
 # follow the SPM as it moves.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/ui/lib.sh"
 
-# wait_re REGEX: the screen matches the extended regular expression.
-wait_re() {
-    i=0
-    while [ $i -lt 100 ]; do
-        screen | grep -qE -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "# timed out waiting for the pattern: $1" >&2
-    screen | sed 's/^/#   /' >&2
-    return 1
-}
-
 start 100 40 C.UTF-8 || skip_all "cannot start tmux"
 check "the console starts" wait_ready
 keys j j

@@ -215,3 +215,29 @@ shows() {
 seen_detail() {
     screen | grep -qE -- "│ $1 +$2( |\$)"
 }
+
+# form_shows LABEL VALUE: a form's row for LABEL holds VALUE (a regex).
+form_shows() {
+    i=0
+    while [ $i -lt 50 ]; do
+        screen | grep -qE -- "│ $1 +$2" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo "# the form does not show: $1 $2" >&2
+    screen | sed 's/^/#   /' >&2
+    return 1
+}
+
+# wait_re REGEX: the screen matches the extended regular expression.
+wait_re() {
+    i=0
+    while [ $i -lt 100 ]; do
+        screen | grep -qE -- "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo "# timed out waiting for the pattern: $1" >&2
+    screen | sed 's/^/#   /' >&2
+    return 1
+}

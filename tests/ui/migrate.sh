@@ -8,32 +8,6 @@
 # says so.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/ui/lib.sh"
 
-# form_shows LABEL VALUE: the form shows VALUE in the field LABEL.
-form_shows() {
-    i=0
-    while [ $i -lt 50 ]; do
-        screen | grep -qE -- "│ $1 +$2" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "# the form does not show: $1 $2" >&2
-    screen | sed 's/^/#   /' >&2
-    return 1
-}
-
-# wait_re REGEX: the screen matches the extended regular expression.
-wait_re() {
-    i=0
-    while [ $i -lt 100 ]; do
-        screen | grep -qE -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "# timed out waiting for the pattern: $1" >&2
-    screen | sed 's/^/#   /' >&2
-    return 1
-}
-
 start 80 24 C.UTF-8 || skip_all "cannot start tmux"
 check "the console starts" wait_ready
 # busan-kvm01: dns-01 erp-app erp-db file-server(shut off) ...

@@ -6,19 +6,6 @@
 # in the list, started when asked, and the events pane has the result.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/ui/lib.sh"
 
-# form_shows LABEL VALUE: the form's row for LABEL holds VALUE.
-form_shows() {
-    i=0
-    while [ $i -lt 50 ]; do
-        screen | grep -qE -- "│ $1 +$2" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "# the form does not show: $1 $2" >&2
-    screen | sed 's/^/#   /' >&2
-    return 1
-}
-
 start 80 24 C.UTF-8 || skip_all "cannot start tmux"
 check "the console starts" wait_ready
 check "the demo has 30 VMs" wait_for "VMs 18/30 running"
