@@ -92,22 +92,26 @@ type_text() {
     tmux -S "$SOCK" send-keys -l -- "$1"
 }
 
-# wait_for TEXT [SECONDS]: poll the screen every 0.1 s until TEXT (a fixed
-# string) shows; returns 1 after the timeout (default 10 s).
-wait_for() {
-    want=$1
-    limit=$(( ${2:-10} * 10 ))
+# poll_screen GREP-OPTION PATTERN TENTHS: poll the screen every 0.1 s until
+# `grep GREP-OPTION PATTERN` matches; 1 after TENTHS tries, with the screen.
+poll_screen() {
     i=0
-    while [ $i -lt $limit ]; do
-        if screen | grep -qF -- "$want"; then
+    while [ "$i" -lt "$3" ]; do
+        if screen | grep -q"$1" -- "$2"; then
             return 0
         fi
         sleep 0.1
         i=$((i + 1))
     done
-    echo "# timed out waiting for: $want" >&2
+    echo "# timed out waiting for: $2" >&2
     screen | sed 's/^/#   /' >&2
     return 1
+}
+
+# wait_for TEXT [SECONDS]: poll the screen every 0.1 s until TEXT (a fixed
+# string) shows; returns 1 after the timeout (default 10 s).
+wait_for() {
+    poll_screen F "$1" $(( ${2:-10} * 10 ))
 }
 
 # wait_gone TEXT [SECONDS]: the opposite.
@@ -218,26 +222,10 @@ seen_detail() {
 
 # form_shows LABEL VALUE: a form's row for LABEL holds VALUE (a regex).
 form_shows() {
-    i=0
-    while [ $i -lt 50 ]; do
-        screen | grep -qE -- "│ $1 +$2" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "# the form does not show: $1 $2" >&2
-    screen | sed 's/^/#   /' >&2
-    return 1
+    poll_screen E "│ $1 +$2" 50
 }
 
 # wait_re REGEX: the screen matches the extended regular expression.
 wait_re() {
-    i=0
-    while [ $i -lt 100 ]; do
-        screen | grep -qE -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "# timed out waiting for the pattern: $1" >&2
-    screen | sed 's/^/#   /' >&2
-    return 1
+    poll_screen E "$1" 100
 }
