@@ -12,6 +12,7 @@
 #include "ui/actions.h"
 #include "ui/colors.h"
 #include "ui/draw.h"
+#include "ui/formkit.h"
 #include "ui/forms.h"
 #include "ui/scr_tree.h"
 #include "src/engine.h"
@@ -21,7 +22,6 @@
 #include "src/util/i18n.h"
 #include "src/util/mem.h"
 #include "src/util/strbuf.h"
-#include "src/util/text.h"
 
 enum check { CHK_NAME, CHK_URI, CHK_DC, CHK_CLUSTER, CHK_TEXT, CHK_PRIO };
 
@@ -58,15 +58,8 @@ struct iform {
     enum form_kind kind;
     char *orig;                 /* edit: the name when the form opened */
     const struct fspec *spec;
-    int n;
     char *values[MAX_FIELDS];   /* copies, for a rebuild */
-    int cur;                    /* current field */
-    FIELD *fields[MAX_FIELDS + 1];
-    FORM *form;
-    WINDOW *sub;
-    int field_x;
-    char *msg;
-    bool msg_error;
+    struct formkit k;
     char *title;                /* when it names the object */
 };
 
@@ -102,32 +95,6 @@ form_noun(enum form_kind k)
     }
 }
 
-static void
-form_set_msg(struct iform *f, bool error, const char *msg)
-{
-    free(f->msg);
-    f->msg = msg && *msg ? xstrdup(msg) : NULL;
-    f->msg_error = error;
-}
-
-/* Copy the fields' text into f->values, trailing blanks trimmed. */
-static void
-form_read(struct iform *f)
-{
-    if (!f->form)
-        return;
-    form_driver_w(f->form, KEY_CODE_YES, REQ_VALIDATION);
-    for (int i = 0; i < f->n; i++) {
-        const char *buf = field_buffer(f->fields[i], 0);
-        size_t len = buf ? strlen(buf) : 0;
-        while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\n'))
-            len--;
-        free(f->values[i]);
-        f->values[i] = xstrndup(buf ? buf : "", len);
-    }
-    f->cur = field_index(current_field(f->form));
-}
-
 /* The names of every dc or cluster, for a message.  Owned. */
 static char *
 names_of(struct model *m, bool clusters)
@@ -158,10 +125,11 @@ parse_prio(const char *v)
     return *end || p < -1 || p > 10 ? -2 : (int)p;
 }
 
-/* Check field i; returns 0, or -1 with the sentence in f->msg. */
+/* Check field i; returns 0, or -1 with the sentence as message. */
 static int
-form_check(struct ui *ui, struct iform *f, int i)
+form_check(struct ui *ui, void *owner, int i)
 {
+    struct iform *f = owner;
     const char *v = f->values[i] ? f->values[i] : "";
     struct model *m = ui_model(ui);
     char *msg = NULL, *names;
@@ -212,9 +180,7 @@ form_check(struct ui *ui, struct iform *f, int i)
     if (rc < 0)
         msg = xstrdup(err_msg());
     if (msg) {
-        char *safe = text_safe(msg);
-        form_set_msg(f, true, safe);
-        free(safe);
+        formkit_set_msg(&f->k, true, msg);
         free(msg);
         return -1;
     }
@@ -222,72 +188,18 @@ form_check(struct ui *ui, struct iform *f, int i)
 }
 
 static void
-form_destroy(struct iform *f)
-{
-    if (f->form) {
-        unpost_form(f->form);
-        free_form(f->form);
-        f->form = NULL;
-    }
-    for (int i = 0; i < f->n; i++) {
-        if (f->fields[i])
-            free_field(f->fields[i]);
-        f->fields[i] = NULL;
-    }
-    if (f->sub) {
-        delwin(f->sub);
-        f->sub = NULL;
-    }
-}
-
-static void
 form_layout(struct ui *ui, struct modal *m)
 {
     struct iform *f = m->data;
     int rows = ui_rows(ui), cols = ui_cols(ui);
-    int w = cols - 4 < 76 ? cols - 4 : 76, h = 2 * f->n + 8, lw = 0, fw;
+    int w = cols - 4 < 76 ? cols - 4 : 76, h = 2 * f->k.n + 8;
 
-    form_read(f);
-    form_destroy(f);
-    if (m->win) {
-        delwin(m->win);
-        m->win = NULL;
-    }
+    formkit_unpost(&f->k, m);
     if (w < 30)
         w = cols;
     if (h > rows)
         h = rows;
-    for (int i = 0; i < f->n; i++) {
-        int t = text_width(_(f->spec[i].label));
-        if (t > lw)
-            lw = t;
-    }
-    f->field_x = 2 + lw + 2;
-    fw = w - f->field_x - 2;
-    if (fw < 4)
-        fw = 4;
-    m->win = newwin(h, w, (rows - h) / 2, (cols - w) / 2);
-    keypad(m->win, TRUE);
-    for (int i = 0; i < f->n; i++) {
-        FIELD *fl = new_field(1, fw, 2 * i, 0, 0, 0);
-        field_opts_off(fl, O_STATIC | O_AUTOSKIP | O_BLANK);
-        field_opts_on(fl, O_NULLOK);
-        set_max_field(fl, FIELD_MAX);
-        set_field_back(fl, colors_attr(CE_FIELD));
-        set_field_fore(fl, colors_attr(CE_FIELD));
-        set_field_buffer(fl, 0, f->values[i] ? f->values[i] : "");
-        f->fields[i] = fl;
-    }
-    f->fields[f->n] = NULL;
-    f->form = new_form(f->fields);
-    f->sub = derwin(m->win, 2 * f->n, fw, 2, f->field_x);
-    set_form_win(f->form, m->win);
-    set_form_sub(f->form, f->sub);
-    post_form(f->form);
-    if (f->cur > 0 && f->cur < f->n)
-        set_current_field(f->form, f->fields[f->cur]);
-    form_driver_w(f->form, KEY_CODE_YES, REQ_END_LINE);
-    m->dirty = true;
+    formkit_build(ui, &f->k, m, w, h, FIELD_MAX);
 }
 
 static void
@@ -297,42 +209,14 @@ form_paint(struct ui *ui, struct modal *m)
     WINDOW *w = m->win;
     int h = getmaxy(w), cols = getmaxx(w), y;
     attr_t base = colors_attr(CE_DIALOG);
-    const char *title = f->title ? f->title : form_title(f->kind);
 
-    wbkgdset(w, ' ' | base);
-    /* the border, labels and message; the fields are libform's */
-    wattrset(w, base);
-    for (int r = 0; r < h; r++) {
-        if (r >= 2 && r < 2 + 2 * f->n) {
-            int end = f->field_x + getmaxx(f->sub);
-            draw_fill(w, r, 1, f->field_x - 1, base);
-            draw_fill(w, r, end, cols - 1 - end, base);
-            continue;
-        }
-        draw_fill(w, r, 0, cols, base);
-    }
-    wattrset(w, base);
-    box(w, 0, 0);
-    {
-        char *t = xasprintf(" %s ", title);
-        draw_text(w, 0, 2, t, text_width(t) < cols - 4 ? text_width(t)
-                  : cols - 4, true, base | A_BOLD);
-        free(t);
-    }
-    for (int i = 0; i < f->n; i++) {
-        attr_t a = base | (i == field_index(current_field(f->form))
-                           ? A_BOLD : 0);
-        draw_text(w, 2 + 2 * i, 2, _(f->spec[i].label), f->field_x - 3, true,
-                  a);
-    }
-    y = 2 + 2 * f->n;
-    if (f->msg)
-        draw_wrapped(w, y, 2, h - y - 2, cols - 4, f->msg,
-                     f->msg_error ? colors_attr(CE_ERROR) | A_REVERSE : base);
+    formkit_paint_frame(&f->k, w, f->title ? f->title : form_title(f->kind));
+    y = 2 + 2 * f->k.n;
+    formkit_paint_msg(&f->k, w, y, h - y - 2);
     draw_text(w, h - 2, 2, _("Enter saves, Tab moves to the next field, Esc "
                              "cancels."), cols - 4, true, base);
     wattrset(w, A_NORMAL);
-    pos_form_cursor(f->form);
+    pos_form_cursor(f->k.form);
 }
 
 /* Save: check every field, then ask the engine. */
@@ -345,17 +229,11 @@ form_submit(struct ui *ui, struct modal *m)
     struct node sel = { .kind = NODE_NONE };
     int rc = -1;
 
-    form_read(f);
-    for (int i = 0; i < f->n; i++) {
-        if (form_check(ui, f, i) < 0) {
-            set_current_field(f->form, f->fields[i]);
-            form_driver_w(f->form, KEY_CODE_YES, REQ_END_LINE);
-            return UI_HANDLED;
-        }
-    }
+    if (formkit_check_all(ui, &f->k) < 0)
+        return UI_HANDLED;
     v0 = f->values[0];
-    v1 = f->n > 1 ? f->values[1] : "";
-    v2 = f->n > 2 ? f->values[2] : "";
+    v1 = f->k.n > 1 ? f->values[1] : "";
+    v2 = f->k.n > 2 ? f->values[2] : "";
     switch (f->kind) {
     case FORM_DC_ADD:
         rc = engine_dc_add(e, v0, v1);
@@ -383,9 +261,7 @@ form_submit(struct ui *ui, struct modal *m)
         break;
     }
     if (rc < 0) {
-        char *safe = text_safe(err_msg());
-        form_set_msg(f, true, safe);
-        free(safe);
+        formkit_set_msg(&f->k, true, err_msg());
         return UI_HANDLED;
     }
     /* show the object just saved */
@@ -436,70 +312,15 @@ static enum ui_result
 form_key(struct ui *ui, struct modal *m, int key)
 {
     struct iform *f = m->data;
-    int code = key & ~UI_KEY_FN;
-    int req = 0;
 
     m->dirty = true;
     if (key == UI_KEY_ESC)
         return UI_CLOSE;
     if (key == UI_KEY_ENTER)
         return form_submit(ui, m);
-    if (key == UI_KEY_TAB || key == (UI_KEY_FN | KEY_DOWN) ||
-        key == (UI_KEY_FN | KEY_BTAB) || key == (UI_KEY_FN | KEY_UP)) {
-        int i;
-        form_read(f);
-        i = field_index(current_field(f->form));
-        if (form_check(ui, f, i) == 0)
-            form_set_msg(f, false, NULL);
-        req = key == UI_KEY_TAB || code == KEY_DOWN ? REQ_NEXT_FIELD
-              : REQ_PREV_FIELD;
-        form_driver_w(f->form, KEY_CODE_YES, req);
-        form_driver_w(f->form, KEY_CODE_YES, REQ_END_LINE);
-        return UI_HANDLED;
-    }
-    forms_field_key(f->form, key);
+    if (!formkit_nav_key(ui, &f->k, key))
+        formkit_field_key(f->k.form, key);
     return UI_HANDLED;
-}
-
-/* Apply an editing key to the current field of form: arrows, Home, End,
- * Backspace, Delete, C-a, C-e, C-k, C-u and printable characters.
- * Returns 1 when the key was one of those, else 0. */
-int
-forms_field_key(FORM *form, int key)
-{
-    int code = key & ~UI_KEY_FN;
-    int req = 0;
-
-    if (key & UI_KEY_FN) {
-        switch (code) {
-        case KEY_LEFT: req = REQ_PREV_CHAR; break;
-        case KEY_RIGHT: req = REQ_NEXT_CHAR; break;
-        case KEY_HOME: req = REQ_BEG_LINE; break;
-        case KEY_END: req = REQ_END_LINE; break;
-        case KEY_BACKSPACE: req = REQ_DEL_PREV; break;
-        case KEY_DC: req = REQ_DEL_CHAR; break;
-        default: return 0;
-        }
-        form_driver_w(form, KEY_CODE_YES, req);
-        return 1;
-    }
-    switch (key) {
-    case 1: req = REQ_BEG_LINE; break;         /* C-a */
-    case 5: req = REQ_END_LINE; break;         /* C-e */
-    case 11: req = REQ_CLR_EOL; break;         /* C-k */
-    case 21: req = REQ_CLR_FIELD; break;       /* C-u */
-    default:
-        break;
-    }
-    if (req) {
-        form_driver_w(form, KEY_CODE_YES, req);
-        return 1;
-    }
-    if (key >= 32 && key != 127) {
-        form_driver_w(form, OK, (wchar_t)key);
-        return 1;
-    }
-    return 0;
 }
 
 static void
@@ -507,17 +328,20 @@ form_free(struct modal *m)
 {
     struct iform *f = m->data;
 
-    form_destroy(f);
-    for (int i = 0; i < f->n; i++)
+    formkit_clear(&f->k);
+    for (int i = 0; i < f->k.n; i++)
         free(f->values[i]);
     free(f->orig);
-    free(f->msg);
     free(f->title);
     free(f);
     if (m->win)
         delwin(m->win);
     free(m);
 }
+
+static const struct formkit_ops form_kit_ops = {
+    .check = form_check,
+};
 
 static const struct modal_ops form_ops = {
     .key = form_key,
@@ -554,7 +378,7 @@ attach_prefill(struct model *mo, struct iform *f, const char *name)
     else
         msg = xasprintf(_("Storage domain '%s' is attached to every data "
                           "center already."), name);
-    form_set_msg(f, false, msg);
+    formkit_set_msg(&f->k, false, msg);
     free(msg);
     sb_free(&b);
 }
@@ -571,27 +395,38 @@ forms_open(struct ui *ui, enum form_kind kind, const char *name)
     case FORM_DC_ADD:
     case FORM_DC_EDIT:
         f->spec = dc_fields;
-        f->n = 2;
+        f->k.n = 2;
         break;
     case FORM_CLUSTER_ADD:
     case FORM_CLUSTER_EDIT:
         f->spec = cluster_fields;
-        f->n = 3;
+        f->k.n = 3;
         break;
     case FORM_HOST_ADD:
     case FORM_HOST_EDIT:
         f->spec = host_fields;
-        f->n = 3;
+        f->k.n = 3;
         break;
     case FORM_SPM_PRIORITY:
         f->spec = spm_fields;
-        f->n = 1;
+        f->k.n = 1;
         break;
     case FORM_SD_ATTACH:
         f->spec = attach_fields;
-        f->n = 1;
+        f->k.n = 1;
         break;
     }
+    f->k.ops = &form_kit_ops;
+    f->k.owner = f;
+    f->k.val = f->values;
+    for (int i = 0; i < f->k.n; i++)
+        f->k.labels[i] = f->spec[i].label;
+    /* one page, the fields two rows apart */
+    f->k.spacing = 2;
+    f->k.per_page = f->k.n;
+    f->k.pages = 1;
+    f->k.fields_y = 2;
+    f->k.sub_rows = 2 * f->k.n;
     switch (kind) {
     case FORM_DC_EDIT: {
         struct dc *d = model_dc_by_name(mo, name);
@@ -630,9 +465,10 @@ forms_open(struct ui *ui, enum form_kind kind, const char *name)
         f->orig = xstrdup(name);
         f->title = xasprintf(_("SPM priority of host '%s'"), name);
         f->values[0] = xasprintf("%d", h ? h->spm_priority : 5);
-        form_set_msg(f, false, _("0 (lowest) to 10 (highest): the Up host "
-                                 "with the highest priority is elected SPM "
-                                 "of its data center; -1: never."));
+        formkit_set_msg(&f->k, false, _("0 (lowest) to 10 (highest): the "
+                                        "Up host with the highest priority "
+                                        "is elected SPM of its data center; "
+                                        "-1: never."));
         break;
     }
     case FORM_SD_ATTACH:

@@ -28,9 +28,4 @@ enum form_kind {
  * storage domain, the domain. */
 void forms_open(struct ui *ui, enum form_kind kind, const char *name);
 
-/* Shared with the VM forms: apply an editing key (arrows, Home, End,
- * Backspace, Delete, C-a, C-e, C-k, C-u, a printable character) to the
- * current field of a libform form.  Returns 1 when it was one, else 0. */
-int forms_field_key(FORM *form, int key);
-
 #endif

@@ -20,11 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 #include "ui/actions.h"
 #include "ui/colors.h"
 #include "ui/draw.h"
-#include "ui/forms.h"
+#include "ui/formkit.h"
 #include "ui/migform.h"
 #include "ui/scr_list.h"
 #include "src/engine.h"
@@ -78,15 +77,7 @@ struct mform {
     int64_t cluster_id;         /* their cluster; 0 when several */
     int64_t src_host;           /* one VM: its host */
     char *val[MF__COUNT];       /* choices: the raw value */
-    char ahead[64];             /* what was typed on a choice field */
-    int cur;
-    int spacing, per_page, pages;
-    FIELD *fields[MF__COUNT + 1];
-    FORM *form;
-    WINDOW *sub;
-    int field_x, fields_y;
-    char *msg;
-    bool msg_error;
+    struct formkit k;
 };
 
 /* ---- values ---- */
@@ -104,18 +95,10 @@ mf_set(struct mform *f, enum mf_id id, const char *v)
     f->val[id] = xstrdup(v ? v : "");
 }
 
-static void
-mf_set_msg(struct mform *f, bool error, const char *msg)
-{
-    free(f->msg);
-    f->msg = msg && *msg ? text_safe(msg) : NULL;
-    f->msg_error = error;
-}
-
 static int
 fail(struct mform *f, const char *msg)
 {
-    mf_set_msg(f, true, msg);
+    formkit_set_msg(&f->k, true, msg);
     return -1;
 }
 
@@ -132,28 +115,9 @@ failf(struct mform *f, const char *fmt, ...)
     va_start(ap, fmt);
     msg = xvasprintf(fmt, ap);
     va_end(ap);
-    mf_set_msg(f, true, msg);
+    formkit_set_msg(&f->k, true, msg);
     free(msg);
     return -1;
-}
-
-/* A whole decimal number up to max, or -1. */
-static int
-parse_num(const char *s, unsigned long long max, unsigned long long *out)
-{
-    unsigned long long v = 0;
-
-    if (!*s)
-        return -1;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        v = v * 10 + (unsigned long long)(*p - '0');
-        if (v > max)
-            return -1;
-    }
-    *out = v;
-    return 0;
 }
 
 /* The VMs still there, borrowed until the model changes. */
@@ -178,11 +142,11 @@ mf_opts(const struct mform *f, struct migrate_opts *o)
     unsigned long long n;
 
     memset(o, 0, sizeof(*o));
-    if (parse_num(mf_get(f, MF_BANDWIDTH), ULONG_MAX, &n) == 0)
+    if (formkit_parse_num(mf_get(f, MF_BANDWIDTH), ULONG_MAX, &n) == 0)
         o->bandwidth_mibs = (unsigned long)n;
-    if (parse_num(mf_get(f, MF_DOWNTIME), ULLONG_MAX / 10, &n) == 0)
+    if (formkit_parse_num(mf_get(f, MF_DOWNTIME), ULLONG_MAX / 10, &n) == 0)
         o->max_downtime_ms = n;
-    if (parse_num(mf_get(f, MF_TIMEOUT), UINT_MAX, &n) == 0)
+    if (formkit_parse_num(mf_get(f, MF_TIMEOUT), UINT_MAX, &n) == 0)
         o->timeout_s = (unsigned)n;
     o->auto_converge = streq(mf_get(f, MF_AUTOCONV), "yes");
     o->postcopy = streq(mf_get(f, MF_POSTCOPY), "yes");
@@ -202,9 +166,9 @@ dest_ok(const struct mform *f, const struct host *h)
 }
 
 static void
-mf_choices(struct ui *ui, const struct mform *f, enum mf_id id,
-           struct vec *out)
+mf_choices(struct ui *ui, void *owner, int id, struct vec *out)
 {
+    const struct mform *f = owner;
     struct model *m = ui_model(ui);
 
     switch (id) {
@@ -242,9 +206,9 @@ free_text(const struct host *h, char *buf, size_t len)
 
 /* What field id shows for the value v.  Owned. */
 static char *
-mf_display(struct ui *ui, const struct mform *f, enum mf_id id,
-           const char *v)
+mf_display(struct ui *ui, void *owner, int id, const char *v)
 {
+    const struct mform *f = owner;
     char buf[32];
 
     switch (id) {
@@ -289,107 +253,28 @@ mf_show(struct ui *ui, struct mform *f, enum mf_id id)
 {
     char *d;
 
-    if (!f->form || !fields[id].choice)
+    if (!f->k.form || !fields[id].choice)
         return;
     d = mf_display(ui, f, id, mf_get(f, id));
-    set_field_buffer(f->fields[id], 0, d);
+    set_field_buffer(f->k.fields[id], 0, d);
     free(d);
 }
 
 static void
-mf_show_all(struct ui *ui, struct mform *f)
+mf_show_all(struct ui *ui, void *owner)
 {
     for (int i = 0; i < MF__COUNT; i++)
-        mf_show(ui, f, i);
+        mf_show(ui, owner, i);
 }
 
 static void
-mf_cycle(struct ui *ui, struct mform *f, enum mf_id id, int step)
+mf_choose(struct ui *ui, void *owner, int id, const char *v)
 {
-    struct vec ch = { 0 };
-    int k = -1, n;
-
-    mf_choices(ui, f, id, &ch);
-    n = (int)ch.len;
-    for (int j = 0; j < n; j++) {
-        if (streq(ch.items[j], mf_get(f, id)))
-            k = j;
-    }
-    if (n) {
-        k = k < 0 ? 0 : (k + step + n) % n;
-        mf_set(f, id, ch.items[k]);
-        mf_show(ui, f, id);
-    }
-    vec_clear(&ch, NULL);
-}
-
-/* Type-ahead on a choice field: the first choice whose value or label
- * starts with what was typed. */
-static void
-mf_type_ahead(struct ui *ui, struct mform *f, enum mf_id id, int key)
-{
-    char mb[MB_LEN_MAX + 1];
-    mbstate_t st;
-    size_t n, len = strlen(f->ahead);
-    struct vec ch = { 0 };
-    bool found = false;
-
-    memset(&st, 0, sizeof(st));
-    n = wcrtomb(mb, (wchar_t)key, &st);
-    if (n == (size_t)-1)
-        return;
-    mb[n] = '\0';
-    if (len + n >= sizeof(f->ahead))
-        len = 0;
-    memcpy(f->ahead + len, mb, n + 1);
-    mf_choices(ui, f, id, &ch);
-    for (int pass = 0; pass < 2 && !found; pass++) {
-        for (size_t j = 0; j < ch.len && !found; j++) {
-            const char *v = ch.items[j];
-            char *label = mf_display(ui, f, id, v);
-            if ((*v && strncasecmp(v, f->ahead, strlen(f->ahead)) == 0) ||
-                strncasecmp(label, f->ahead, strlen(f->ahead)) == 0) {
-                mf_set(f, id, v);
-                mf_show(ui, f, id);
-                found = true;
-            }
-            free(label);
-        }
-        if (!found)
-            memcpy(f->ahead, mb, n + 1);
-    }
-    if (!found)
-        f->ahead[0] = '\0';
-    vec_clear(&ch, NULL);
+    mf_set(owner, id, v);
+    mf_show(ui, owner, id);
 }
 
 /* ---- checks ---- */
-
-/* Copy the number fields out of libform, blanks trimmed. */
-static void
-mf_read(struct mform *f)
-{
-    if (!f->form)
-        return;
-    form_driver_w(f->form, KEY_CODE_YES, REQ_VALIDATION);
-    for (int i = 0; i < MF__COUNT; i++) {
-        const char *buf;
-        size_t len;
-        if (fields[i].choice)
-            continue;
-        buf = field_buffer(f->fields[i], 0);
-        len = buf ? strlen(buf) : 0;
-        while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\n'))
-            len--;
-        while (len && buf[0] == ' ') {
-            buf++;
-            len--;
-        }
-        free(f->val[i]);
-        f->val[i] = xstrndup(buf ? buf : "", len);
-    }
-    f->cur = field_index(current_field(f->form));
-}
 
 static int
 check_dest(struct ui *ui, struct mform *f)
@@ -427,10 +312,11 @@ check_dest(struct ui *ui, struct mform *f)
 }
 
 /* Check field id alone (the timeout action with what it depends on);
- * 0, or -1 with the sentence in f->msg. */
+ * 0, or -1 with the sentence as message. */
 static int
-mf_check(struct ui *ui, struct mform *f, enum mf_id id)
+mf_check(struct ui *ui, void *owner, int id)
 {
+    struct mform *f = owner;
     const char *v = mf_get(f, id);
     struct migrate_opts o;
     unsigned long long n;
@@ -440,19 +326,19 @@ mf_check(struct ui *ui, struct mform *f, enum mf_id id)
     case MF_DEST:
         return check_dest(ui, f);
     case MF_BANDWIDTH:
-        if (parse_num(v, ULONG_MAX, &n) < 0)
+        if (formkit_parse_num(v, ULONG_MAX, &n) < 0)
             return fail(f, _("Type the bandwidth limit in MiB/s, e.g. 100; 0 "
                              "for no limit."));
         o.bandwidth_mibs = (unsigned long)n;
         break;
     case MF_DOWNTIME:
-        if (parse_num(v, ULLONG_MAX / 10, &n) < 0)
+        if (formkit_parse_num(v, ULLONG_MAX / 10, &n) < 0)
             return fail(f, _("Type the maximum downtime in milliseconds, e.g. "
                              "300; 0 for the hypervisor's default."));
         o.max_downtime_ms = n;
         break;
     case MF_TIMEOUT:
-        if (parse_num(v, UINT_MAX, &n) < 0)
+        if (formkit_parse_num(v, UINT_MAX, &n) < 0)
             return fail(f, _("Type the timeout in seconds, e.g. 600; 0 for "
                              "none."));
         break;
@@ -475,101 +361,15 @@ mf_check(struct ui *ui, struct mform *f, enum mf_id id)
 /* ---- layout and painting ---- */
 
 static void
-mf_destroy(struct mform *f)
-{
-    if (f->form) {
-        unpost_form(f->form);
-        free_form(f->form);
-        f->form = NULL;
-    }
-    for (int i = 0; i < MF__COUNT; i++) {
-        if (f->fields[i])
-            free_field(f->fields[i]);
-        f->fields[i] = NULL;
-    }
-    if (f->sub) {
-        delwin(f->sub);
-        f->sub = NULL;
-    }
-}
-
-static int
-fields_rows(const struct mform *f)
-{
-    return (f->per_page - 1) * f->spacing + 1;
-}
-
-static void
 mf_layout(struct ui *ui, struct modal *m)
 {
     struct mform *f = m->data;
-    int rows = ui_rows(ui), cols = ui_cols(ui);
-    int w = cols - 4 < 84 ? cols - 4 : 84, h, lw = 0, fw;
     /* the title row, the VMs and destinations and a blank row; after the
      * fields a blank row, the message, the keys and the bottom border */
     int top = 1 + INFO_ROWS + 1;
     int overhead = top + 1 + MSG_ROWS + 1 + 1;
 
-    mf_read(f);
-    mf_destroy(f);
-    if (m->win) {
-        delwin(m->win);
-        m->win = NULL;
-    }
-    if (w < 40)
-        w = cols;
-    if (2 * MF__COUNT - 1 + overhead <= rows) {
-        f->spacing = 2;
-        f->per_page = MF__COUNT;
-    } else {
-        f->spacing = 1;
-        f->per_page = rows - overhead < MF__COUNT ? rows - overhead
-                                                  : MF__COUNT;
-        if (f->per_page < 1)
-            f->per_page = 1;
-    }
-    f->pages = (MF__COUNT + f->per_page - 1) / f->per_page;
-    h = fields_rows(f) + overhead;
-    if (h > rows)
-        h = rows;
-    for (int i = 0; i < MF__COUNT; i++) {
-        int t = text_width(_(fields[i].label));
-        if (t > lw)
-            lw = t;
-    }
-    f->field_x = 2 + lw + 2;
-    f->fields_y = top;
-    fw = w - f->field_x - 2;
-    if (fw < 4)
-        fw = 4;
-    m->win = newwin(h, w, (rows - h) / 2, (cols - w) / 2);
-    keypad(m->win, TRUE);
-    for (int i = 0; i < MF__COUNT; i++) {
-        FIELD *fl = new_field(1, fw, (i % f->per_page) * f->spacing, 0, 0, 0);
-        field_opts_off(fl, O_STATIC | O_AUTOSKIP | O_BLANK);
-        field_opts_on(fl, O_NULLOK);
-        if (fields[i].choice)
-            field_opts_off(fl, O_EDIT);
-        set_max_field(fl, FIELD_MAX * 4);
-        set_field_back(fl, colors_attr(CE_FIELD));
-        set_field_fore(fl, colors_attr(CE_FIELD));
-        if (i && i % f->per_page == 0)
-            set_new_page(fl, TRUE);
-        if (!fields[i].choice)
-            set_field_buffer(fl, 0, mf_get(f, i));
-        f->fields[i] = fl;
-    }
-    f->fields[MF__COUNT] = NULL;
-    f->form = new_form(f->fields);
-    f->sub = derwin(m->win, fields_rows(f), fw, f->fields_y, f->field_x);
-    set_form_win(f->form, m->win);
-    set_form_sub(f->form, f->sub);
-    post_form(f->form);
-    mf_show_all(ui, f);
-    if (f->cur > 0 && f->cur < MF__COUNT)
-        set_current_field(f->form, f->fields[f->cur]);
-    form_driver_w(f->form, KEY_CODE_YES, REQ_END_LINE);
-    m->dirty = true;
+    formkit_layout_paged(ui, &f->k, m, top, overhead, FIELD_MAX * 4);
 }
 
 /* The first row above the fields: which VMs, from where.  Owned. */
@@ -699,8 +499,8 @@ mf_paint(struct ui *ui, struct modal *m)
     struct mform *f = m->data;
     WINDOW *w = m->win;
     int h = getmaxy(w), cols = getmaxx(w), y;
-    int fr = fields_rows(f), page = form_page(f->form);
-    int cur = field_index(current_field(f->form));
+    int fr = formkit_fields_rows(&f->k);
+    int cur = field_index(current_field(f->k.form));
     attr_t base = colors_attr(CE_DIALOG);
     struct vm *vm = single_vm(ui, f);
     char *title, *text;
@@ -711,75 +511,30 @@ mf_paint(struct ui *ui, struct modal *m)
     else
         title = xasprintf(ngettext("Migrate %zu VM", "Migrate %zu VMs",
                                    f->uuids.len), f->uuids.len);
-    wbkgdset(w, ' ' | base);
-    wattrset(w, base);
-    /* the border, labels and messages; the fields are libform's */
-    for (int r = 0; r < h; r++) {
-        if (r >= f->fields_y && r < f->fields_y + fr) {
-            int end = f->field_x + getmaxx(f->sub);
-            draw_fill(w, r, 1, f->field_x - 1, base);
-            draw_fill(w, r, end, cols - 1 - end, base);
-        } else {
-            draw_fill(w, r, 0, cols, base);
-        }
-    }
-    wattrset(w, base);
-    box(w, 0, 0);
-    {
-        char *t = xasprintf(" %s ", title);
-        draw_text(w, 0, 2, t, text_width(t) < cols - 4 ? text_width(t)
-                  : cols - 4, true, base | A_BOLD);
-        free(t);
-    }
-    if (f->pages > 1) {
-        char *p = xasprintf(_(" page %d/%d "), page + 1, f->pages);
-        int pw = text_width(p);
-        if (pw < cols - 4)
-            draw_text(w, 0, cols - pw - 2, p, pw, true, base);
-        free(p);
-    }
+    formkit_paint_frame(&f->k, w, title);
     text = vms_text(ui, f);
     used = draw_wrapped(w, 1, 2, INFO_ROWS - 1, cols - 4, text, base);
     free(text);
     text = dests_text(ui, f);
     draw_wrapped(w, 1 + used, 2, INFO_ROWS - used, cols - 4, text, base);
     free(text);
-    for (int i = 0; i < MF__COUNT; i++) {
-        attr_t a = base | (i == cur ? A_BOLD : 0);
-        if (i / f->per_page != page)
-            continue;
-        draw_text(w, f->fields_y + (i % f->per_page) * f->spacing, 2,
-                  _(fields[i].label), f->field_x - 3, true, a);
-    }
-    y = f->fields_y + fr + 1;
-    if (f->msg) {
-        draw_wrapped(w, y, 2, MSG_ROWS, cols - 4, f->msg,
-                     f->msg_error ? colors_attr(CE_ERROR) | A_REVERSE : base);
-    } else if (cur >= 0) {
+    y = f->k.fields_y + fr + 1;
+    if (!formkit_paint_msg(&f->k, w, y, MSG_ROWS) && cur >= 0) {
         char *hint = mf_hint(ui, f, cur);
         draw_wrapped(w, y, 2, MSG_ROWS, cols - 4, hint, base);
         free(hint);
     }
-    draw_text(w, h - 2, 2, f->pages > 1
+    draw_text(w, h - 2, 2, f->k.pages > 1
               ? _("Enter migrates, Tab moves, Space chooses, PgDn next page, "
                   "Esc cancels.")
               : _("Enter migrates, Tab moves, Space chooses, Esc cancels."),
               cols - 4, true, base);
     wattrset(w, A_NORMAL);
     free(title);
-    pos_form_cursor(f->form);
+    pos_form_cursor(f->k.form);
 }
 
 /* ---- migrating ---- */
-
-static void
-mf_goto(struct mform *f, int i)
-{
-    set_current_field(f->form, f->fields[i]);
-    form_driver_w(f->form, KEY_CODE_YES, REQ_END_LINE);
-    f->cur = i;
-    f->ahead[0] = '\0';
-}
 
 /* Check every field, save the defaults if asked, start the migrations. */
 static enum ui_result
@@ -793,13 +548,8 @@ mf_submit(struct ui *ui, struct mform *f)
     unsigned started = 0, refused = 0;
     int64_t task_id = 0;
 
-    mf_read(f);
-    for (int i = 0; i < MF__COUNT; i++) {
-        if (mf_check(ui, f, i) < 0) {
-            mf_goto(f, i);
-            return UI_HANDLED;
-        }
-    }
+    if (formkit_check_all(ui, &f->k) < 0)
+        return UI_HANDLED;
     mf_opts(f, &o);
     if (streq(mf_get(f, MF_SAVE), "yes")) {
         struct cluster *c = model_cluster_by_id(m, f->cluster_id);
@@ -858,60 +608,23 @@ mf_submit(struct ui *ui, struct mform *f)
 
 /* ---- keys ---- */
 
-static void
-mf_move(struct ui *ui, struct mform *f, int to)
-{
-    int i;
-
-    mf_read(f);
-    i = field_index(current_field(f->form));
-    if (mf_check(ui, f, i) == 0)
-        mf_set_msg(f, false, NULL);
-    mf_show_all(ui, f);
-    mf_goto(f, (to + MF__COUNT) % MF__COUNT);
-}
-
 static enum ui_result
 mf_key(struct ui *ui, struct modal *m, int key)
 {
     struct mform *f = m->data;
-    int code = key & ~UI_KEY_FN;
-    int i = field_index(current_field(f->form));
+    int i = field_index(current_field(f->k.form));
 
     m->dirty = true;
     if (key == UI_KEY_ESC)
         return UI_CLOSE;
     if (key == UI_KEY_ENTER)
         return mf_submit(ui, f);
-    if (key == UI_KEY_TAB || key == (UI_KEY_FN | KEY_DOWN)) {
-        mf_move(ui, f, i + 1);
+    if (formkit_nav_key(ui, &f->k, key))
         return UI_HANDLED;
-    }
-    if (key == (UI_KEY_FN | KEY_BTAB) || key == (UI_KEY_FN | KEY_UP)) {
-        mf_move(ui, f, i - 1);
-        return UI_HANDLED;
-    }
-    if ((key == (UI_KEY_FN | KEY_NPAGE) || key == (UI_KEY_FN | KEY_PPAGE)) &&
-        f->pages > 1) {
-        int page = i / f->per_page + (code == KEY_NPAGE ? 1 : -1);
-        page = (page + f->pages) % f->pages;
-        mf_move(ui, f, page * f->per_page);
-        return UI_HANDLED;
-    }
-    if (!fields[i].choice) {
-        forms_field_key(f->form, key);
-        return UI_HANDLED;
-    }
-    if (key == ' ' || key == (UI_KEY_FN | KEY_RIGHT)) {
-        f->ahead[0] = '\0';
-        mf_cycle(ui, f, i, 1);
-    } else if (key == (UI_KEY_FN | KEY_LEFT)) {
-        f->ahead[0] = '\0';
-        mf_cycle(ui, f, i, -1);
-    } else if (!(key & UI_KEY_FN) && key > 32 && key != 127) {
-        mf_type_ahead(ui, f, i, key);
-    }
-    mf_set_msg(f, false, NULL);
+    if (!fields[i].choice)
+        formkit_field_key(f->k.form, key);
+    else
+        formkit_choice_key(ui, &f->k, i, key);
     return UI_HANDLED;
 }
 
@@ -926,7 +639,7 @@ mf_update(struct ui *ui, struct modal *m, unsigned events)
                     MODEL_EV_VM_LIST | MODEL_EV_VM_STATE | MODEL_EV_STATS)))
         return;
     mf_show(ui, f, MF_DEST);
-    pos_form_cursor(f->form);
+    pos_form_cursor(f->k.form);
     m->dirty = true;
 }
 
@@ -935,16 +648,23 @@ mf_free(struct modal *m)
 {
     struct mform *f = m->data;
 
-    mf_destroy(f);
+    formkit_clear(&f->k);
     for (int i = 0; i < MF__COUNT; i++)
         free(f->val[i]);
     vec_clear(&f->uuids, free);
-    free(f->msg);
     free(f);
     if (m->win)
         delwin(m->win);
     free(m);
 }
+
+static const struct formkit_ops mf_kit_ops = {
+    .check = mf_check,
+    .show_all = mf_show_all,
+    .choices = mf_choices,
+    .display = mf_display,
+    .choose = mf_choose,
+};
 
 static const struct modal_ops mf_ops = {
     .key = mf_key,
@@ -1043,6 +763,15 @@ migform_open(struct ui *ui)
     mf_set(f, MF_TIMEOUT, num);
     mf_set(f, MF_ACTION, mig_timeout_action_name(o.timeout_action));
     mf_set(f, MF_SAVE, "no");
+    f->k.ops = &mf_kit_ops;
+    f->k.owner = f;
+    f->k.n = MF__COUNT;
+    for (int i = 0; i < MF__COUNT; i++) {
+        f->k.labels[i] = fields[i].label;
+        f->k.choice[i] = fields[i].choice;
+    }
+    f->k.val = f->val;
+    f->k.trim_leading = true;
     m = xcalloc(1, sizeof(*m));
     m->ops = &mf_ops;
     m->data = f;

@@ -23,7 +23,7 @@
 #include "ui/actions.h"
 #include "ui/colors.h"
 #include "ui/draw.h"
-#include "ui/forms.h"
+#include "ui/formkit.h"
 #include "ui/vmform.h"
 #include "src/domxml.h"
 #include "src/engine.h"
@@ -102,6 +102,7 @@ static const struct vfield edit_fields[] = {
 };
 
 #define MAX_FIELDS VF__COUNT
+_Static_assert(MAX_FIELDS <= FORMKIT_MAX_FIELDS, "too many fields");
 #define FIELD_MAX 4096          /* bytes a text field takes */
 #define MSG_ROWS 3
 #define DEFAULT_MEM_MIB 1024
@@ -121,15 +122,7 @@ struct vform {
     char *orig[MAX_FIELDS];     /* edit: the values when the form opened */
     struct strbuf secret;       /* the password, never in libform */
     bool secret_touched;        /* edit: typed into or cleared */
-    char ahead[64];             /* what was typed on a choice field */
-    int cur;                    /* current field */
-    int spacing, per_page, pages;
-    FIELD *fields[MAX_FIELDS + 1];
-    FORM *form;
-    WINDOW *sub;
-    int field_x;
-    char *msg;
-    bool msg_error;
+    struct formkit k;
     bool waiting;               /* edit: sent, the host has not answered */
 };
 
@@ -165,33 +158,6 @@ vf_set(struct vform *f, int i, const char *v)
 {
     free(f->val[i]);
     f->val[i] = xstrdup(v ? v : "");
-}
-
-static void
-vf_set_msg(struct vform *f, bool error, const char *msg)
-{
-    free(f->msg);
-    f->msg = msg && *msg ? text_safe(msg) : NULL;
-    f->msg_error = error;
-}
-
-/* A whole decimal number, or -1. */
-static int
-parse_num(const char *s, unsigned long long max, unsigned long long *out)
-{
-    unsigned long long v = 0;
-
-    if (!*s)
-        return -1;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        v = v * 10 + (unsigned long long)(*p - '0');
-        if (v > max)
-            return -1;
-    }
-    *out = v;
-    return 0;
 }
 
 /* The network field: "", "none", "network NAME", "bridge NAME" or a bare
@@ -238,8 +204,9 @@ utf8_chars(const char *s)
 
 /* The raw values field i offers, borrowed until the model changes. */
 static void
-vf_choices(struct ui *ui, const struct vform *f, int i, struct vec *out)
+vf_choices(struct ui *ui, void *owner, int i, struct vec *out)
 {
+    const struct vform *f = owner;
     struct model *m = ui_model(ui);
 
     switch (f->spec[i].id) {
@@ -284,10 +251,10 @@ pick_text(struct ui *ui, const struct vform *f)
     struct host *h;
     char buf[32];
 
-    if (parse_num(vf_get(f, VF_MEMORY), 16ULL * 1024 * 1024, &mem) < 0 ||
-        !mem)
+    if (formkit_parse_num(vf_get(f, VF_MEMORY), 16ULL * 1024 * 1024,
+                          &mem) < 0 || !mem)
         mem = DEFAULT_MEM_MIB;
-    if (parse_num(vf_get(f, VF_VCPUS), 512, &cpus) < 0 || !cpus)
+    if (formkit_parse_num(vf_get(f, VF_VCPUS), 512, &cpus) < 0 || !cpus)
         cpus = 1;
     h = engine_pick_host(ui_engine(ui), vf_get(f, VF_CLUSTER), mem,
                          (unsigned)cpus);
@@ -299,8 +266,10 @@ pick_text(struct ui *ui, const struct vform *f)
 
 /* What field i shows for the value v.  Owned. */
 static char *
-vf_display(struct ui *ui, struct vform *f, int i, const char *v)
+vf_display(struct ui *ui, void *owner, int i, const char *v)
 {
+    struct vform *f = owner;
+
     switch (f->spec[i].id) {
     case VF_HOST:
         return *v ? xstrdup(v) : pick_text(ui, f);
@@ -331,24 +300,28 @@ vf_show(struct ui *ui, struct vform *f, int i)
 {
     char *d;
 
-    if (i < 0 || !f->form || f->spec[i].kind == VK_TEXT)
+    if (i < 0 || !f->k.form || f->spec[i].kind == VK_TEXT)
         return;
     d = vf_display(ui, f, i, f->val[i] ? f->val[i] : "");
-    set_field_buffer(f->fields[i], 0, d);
+    set_field_buffer(f->k.fields[i], 0, d);
     free(d);
 }
 
 static void
-vf_show_all(struct ui *ui, struct vform *f)
+vf_show_all(struct ui *ui, void *owner)
 {
+    struct vform *f = owner;
+
     for (int i = 0; i < f->n; i++)
         vf_show(ui, f, i);
 }
 
 /* Set choice field i to v; the host follows its cluster. */
 static void
-vf_choose(struct ui *ui, struct vform *f, int i, const char *v)
+vf_choose(struct ui *ui, void *owner, int i, const char *v)
 {
+    struct vform *f = owner;
+
     vf_set(f, i, v);
     if (f->spec[i].id == VF_CLUSTER) {
         int hi = vf_index(f, VF_HOST);
@@ -360,99 +333,7 @@ vf_choose(struct ui *ui, struct vform *f, int i, const char *v)
     vf_show_all(ui, f);
 }
 
-static void
-vf_cycle(struct ui *ui, struct vform *f, int i, int step)
-{
-    struct vec ch = { 0 };
-    int k = -1, n;
-
-    vf_choices(ui, f, i, &ch);
-    n = (int)ch.len;
-    for (int j = 0; j < n; j++) {
-        if (streq(ch.items[j], f->val[i] ? f->val[i] : ""))
-            k = j;
-    }
-    if (n) {
-        k = k < 0 ? 0 : (k + step + n) % n;
-        vf_choose(ui, f, i, ch.items[k]);
-    }
-    vec_clear(&ch, NULL);
-}
-
-static bool
-starts_with(const char *s, const char *prefix)
-{
-    return strncasecmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* Type-ahead on a choice field: the first choice whose value or label
- * starts with what was typed. */
-static void
-vf_type_ahead(struct ui *ui, struct vform *f, int i, int key)
-{
-    char mb[MB_LEN_MAX + 1];
-    mbstate_t st;
-    size_t n, len = strlen(f->ahead);
-    struct vec ch = { 0 };
-    bool found = false;
-
-    memset(&st, 0, sizeof(st));
-    n = wcrtomb(mb, (wchar_t)key, &st);
-    if (n == (size_t)-1)
-        return;
-    mb[n] = '\0';
-    if (len + n >= sizeof(f->ahead))
-        len = 0;
-    memcpy(f->ahead + len, mb, n + 1);
-    vf_choices(ui, f, i, &ch);
-    for (int pass = 0; pass < 2 && !found; pass++) {
-        for (size_t j = 0; j < ch.len && !found; j++) {
-            char *label = vf_display(ui, f, i, ch.items[j]);
-            if ((*(const char *)ch.items[j] &&
-                 starts_with(ch.items[j], f->ahead)) ||
-                starts_with(label, f->ahead)) {
-                vf_choose(ui, f, i, ch.items[j]);
-                found = true;
-            }
-            free(label);
-        }
-        /* no choice goes on like that: start again from this key */
-        if (!found)
-            memcpy(f->ahead, mb, n + 1);
-    }
-    if (!found)
-        f->ahead[0] = '\0';
-    vec_clear(&ch, NULL);
-}
-
 /* ---- checks ---- */
-
-/* Copy the text fields out of libform, trailing blanks trimmed. */
-static void
-vf_read(struct vform *f)
-{
-    if (!f->form)
-        return;
-    form_driver_w(f->form, KEY_CODE_YES, REQ_VALIDATION);
-    for (int i = 0; i < f->n; i++) {
-        const char *buf;
-        size_t len;
-        if (f->spec[i].kind != VK_TEXT)
-            continue;
-        buf = field_buffer(f->fields[i], 0);
-        len = buf ? strlen(buf) : 0;
-        while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\n'))
-            len--;
-        /* leading blanks too: "  2048" is 2048 */
-        while (len && buf[0] == ' ') {
-            buf++;
-            len--;
-        }
-        free(f->val[i]);
-        f->val[i] = xstrndup(buf ? buf : "", len);
-    }
-    f->cur = field_index(current_field(f->form));
-}
 
 /* A specification that passes vm_spec_check(), to set one field in. */
 static void
@@ -468,7 +349,7 @@ base_spec(struct vm_spec *s)
 static int
 fail(struct vform *f, const char *msg)
 {
-    vf_set_msg(f, true, msg);
+    formkit_set_msg(&f->k, true, msg);
     return -1;
 }
 
@@ -485,7 +366,7 @@ failf(struct vform *f, const char *fmt, ...)
     va_start(ap, fmt);
     msg = xvasprintf(fmt, ap);
     va_end(ap);
-    vf_set_msg(f, true, msg);
+    formkit_set_msg(&f->k, true, msg);
     free(msg);
     return -1;
 }
@@ -508,10 +389,11 @@ chosen_host(struct ui *ui, const struct vform *f)
     return *name ? model_host_by_name(ui_model(ui), name) : NULL;
 }
 
-/* Check field i alone; 0, or -1 with the sentence in f->msg. */
+/* Check field i alone; 0, or -1 with the sentence as message. */
 static int
-vf_check(struct ui *ui, struct vform *f, int i)
+vf_check(struct ui *ui, void *owner, int i)
 {
+    struct vform *f = owner;
     struct model *mo = ui_model(ui);
     const char *v = f->val[i] ? f->val[i] : "";
     struct vm_spec s;
@@ -548,7 +430,7 @@ vf_check(struct ui *ui, struct vform *f, int i)
         struct host *h = f->edit ? edit_host(ui, f) : chosen_host(ui, f);
         if (f->edit && !*v)
             break;
-        if (parse_num(v, 100000, &num) < 0) {
+        if (formkit_parse_num(v, 100000, &num) < 0) {
             rc = fail(f, _("Type the number of vCPUs, e.g. 2."));
             break;
         }
@@ -566,7 +448,7 @@ vf_check(struct ui *ui, struct vform *f, int i)
         unsigned long long cpus = 1;
         if (f->edit && !*v)
             break;
-        if (parse_num(v, 1ULL << 40, &num) < 0) {
+        if (formkit_parse_num(v, 1ULL << 40, &num) < 0) {
             rc = fail(f, _("Type the memory in MiB, e.g. 2048 for 2 GiB."));
             break;
         }
@@ -590,7 +472,7 @@ vf_check(struct ui *ui, struct vform *f, int i)
                        h->name,
                        (unsigned long long)(engine_host_free_kib(h) / 1024));
         } else if (!h && model_cluster_by_name(mo, vf_get(f, VF_CLUSTER))) {
-            if (parse_num(vf_get(f, VF_VCPUS), 512, &cpus) < 0 || !cpus)
+            if (formkit_parse_num(vf_get(f, VF_VCPUS), 512, &cpus) < 0 || !cpus)
                 cpus = 1;
             if (!engine_pick_host(ui_engine(ui), vf_get(f, VF_CLUSTER), num,
                                   (unsigned)cpus))
@@ -605,7 +487,7 @@ vf_check(struct ui *ui, struct vform *f, int i)
     case VF_DISK_GIB:
         if (!*v)
             break;
-        if (parse_num(v, 1ULL << 40, &num) < 0) {
+        if (formkit_parse_num(v, 1ULL << 40, &num) < 0) {
             rc = fail(f, _("Type the size of the new disk in GiB, e.g. 20; "
                            "leave it empty for no new disk."));
             break;
@@ -620,7 +502,7 @@ vf_check(struct ui *ui, struct vform *f, int i)
         s.disk_volume = xstrdup(v);
         if (*vf_get(f, VF_POOL))
             s.pool = xstrdup(vf_get(f, VF_POOL));
-        if (parse_num(vf_get(f, VF_DISK_GIB), 1ULL << 40, &num) == 0)
+        if (formkit_parse_num(vf_get(f, VF_DISK_GIB), 1ULL << 40, &num) == 0)
             s.disk_gib = num;
         break;
     case VF_NETWORK:
@@ -676,99 +558,14 @@ vf_check(struct ui *ui, struct vform *f, int i)
 /* ---- layout and painting ---- */
 
 static void
-vf_destroy(struct vform *f)
-{
-    if (f->form) {
-        unpost_form(f->form);
-        free_form(f->form);
-        f->form = NULL;
-    }
-    for (int i = 0; i < f->n; i++) {
-        if (f->fields[i])
-            free_field(f->fields[i]);
-        f->fields[i] = NULL;
-    }
-    if (f->sub) {
-        delwin(f->sub);
-        f->sub = NULL;
-    }
-}
-
-/* Rows the fields take on one page. */
-static int
-fields_rows(const struct vform *f)
-{
-    return (f->per_page - 1) * f->spacing + 1;
-}
-
-static void
 vf_layout(struct ui *ui, struct modal *m)
 {
     struct vform *f = m->data;
-    int rows = ui_rows(ui), cols = ui_cols(ui);
-    int w = cols - 4 < 84 ? cols - 4 : 84, h, lw = 0, fw;
     /* title, a blank row, the fields, a blank row, the message, the
      * keys and the bottom border */
     int overhead = 2 + 1 + MSG_ROWS + 1 + 1;
 
-    vf_read(f);
-    vf_destroy(f);
-    if (m->win) {
-        delwin(m->win);
-        m->win = NULL;
-    }
-    if (w < 40)
-        w = cols;
-    if (2 * f->n - 1 + overhead <= rows) {
-        f->spacing = 2;
-        f->per_page = f->n;
-    } else {
-        f->spacing = 1;
-        f->per_page = rows - overhead < f->n ? rows - overhead : f->n;
-        if (f->per_page < 1)
-            f->per_page = 1;
-    }
-    f->pages = (f->n + f->per_page - 1) / f->per_page;
-    h = fields_rows(f) + overhead;
-    if (h > rows)
-        h = rows;
-    for (int i = 0; i < f->n; i++) {
-        int t = text_width(_(f->spec[i].label));
-        if (t > lw)
-            lw = t;
-    }
-    f->field_x = 2 + lw + 2;
-    fw = w - f->field_x - 2;
-    if (fw < 4)
-        fw = 4;
-    m->win = newwin(h, w, (rows - h) / 2, (cols - w) / 2);
-    keypad(m->win, TRUE);
-    for (int i = 0; i < f->n; i++) {
-        FIELD *fl = new_field(1, fw, (i % f->per_page) * f->spacing, 0, 0, 0);
-        field_opts_off(fl, O_STATIC | O_AUTOSKIP | O_BLANK);
-        field_opts_on(fl, O_NULLOK);
-        if (f->spec[i].kind != VK_TEXT)
-            field_opts_off(fl, O_EDIT);
-        set_max_field(fl, FIELD_MAX);
-        set_field_back(fl, colors_attr(CE_FIELD));
-        set_field_fore(fl, colors_attr(CE_FIELD));
-        if (i && i % f->per_page == 0)
-            set_new_page(fl, TRUE);
-        if (f->spec[i].kind == VK_TEXT)
-            set_field_buffer(fl, 0, f->val[i] ? f->val[i] : "");
-        f->fields[i] = fl;
-    }
-    f->fields[f->n] = NULL;
-    f->form = new_form(f->fields);
-    f->sub = derwin(m->win, fields_rows(f), fw, 2, f->field_x);
-    set_form_win(f->form, m->win);
-    set_form_sub(f->form, f->sub);
-    post_form(f->form);
-    vf_show_all(ui, f);
-    if (f->cur > 0 && f->cur < f->n)
-        set_current_field(f->form, f->fields[f->cur]);
-    form_driver_w(f->form, KEY_CODE_YES, REQ_END_LINE);
-    m->dirty = true;
+    formkit_layout_paged(ui, &f->k, m, 2, overhead, FIELD_MAX);
 }
 
 /* The help line of field i.  Owned. */
@@ -871,8 +668,8 @@ vf_paint(struct ui *ui, struct modal *m)
     struct vform *f = m->data;
     WINDOW *w = m->win;
     int h = getmaxy(w), cols = getmaxx(w), y;
-    int fr = fields_rows(f), page = form_page(f->form);
-    int cur = field_index(current_field(f->form));
+    int fr = formkit_fields_rows(&f->k);
+    int cur = field_index(current_field(f->k.form));
     attr_t base = colors_attr(CE_DIALOG);
     char *title;
 
@@ -880,72 +677,26 @@ vf_paint(struct ui *ui, struct modal *m)
         title = xasprintf(_("Change VM '%s'"), f->vm_name);
     else
         title = xstrdup(_("Create a VM"));
-    wbkgdset(w, ' ' | base);
-    wattrset(w, base);
-    /* the border, labels and messages; the fields are libform's */
-    for (int r = 0; r < h; r++) {
-        if (r >= 2 && r < 2 + fr) {
-            int end = f->field_x + getmaxx(f->sub);
-            draw_fill(w, r, 1, f->field_x - 1, base);
-            draw_fill(w, r, end, cols - 1 - end, base);
-        } else {
-            draw_fill(w, r, 0, cols, base);
-        }
-    }
-    wattrset(w, base);
-    box(w, 0, 0);
-    {
-        char *t = xasprintf(" %s ", title);
-        draw_text(w, 0, 2, t, text_width(t) < cols - 4 ? text_width(t)
-                  : cols - 4, true, base | A_BOLD);
-        free(t);
-    }
-    if (f->pages > 1) {
-        char *p = xasprintf(_(" page %d/%d "), page + 1, f->pages);
-        int pw = text_width(p);
-        if (pw < cols - 4)
-            draw_text(w, 0, cols - pw - 2, p, pw, true, base);
-        free(p);
-    }
-    for (int i = 0; i < f->n; i++) {
-        attr_t a = base | (i == cur ? A_BOLD : 0);
-        if (i / f->per_page != page)
-            continue;
-        draw_text(w, 2 + (i % f->per_page) * f->spacing, 2,
-                  _(f->spec[i].label), f->field_x - 3, true, a);
-    }
+    formkit_paint_frame(&f->k, w, title);
     y = 2 + fr + 1;
-    if (f->msg) {
-        draw_wrapped(w, y, 2, MSG_ROWS, cols - 4, f->msg,
-                     f->msg_error ? colors_attr(CE_ERROR) | A_REVERSE : base);
-    } else if (cur >= 0) {
+    if (!formkit_paint_msg(&f->k, w, y, MSG_ROWS) && cur >= 0) {
         char *hint = vf_hint(ui, f, cur);
         draw_wrapped(w, y, 2, MSG_ROWS, cols - 4, hint, base);
         free(hint);
     }
     draw_text(w, h - 2, 2, f->edit
               ? _("Enter saves, Tab moves, Space chooses, Esc cancels.")
-              : f->pages > 1
+              : f->k.pages > 1
               ? _("Enter creates, Tab moves, Space chooses, PgDn next page, "
                   "Esc cancels.")
               : _("Enter creates, Tab moves, Space chooses, Esc cancels."),
               cols - 4, true, base);
     wattrset(w, A_NORMAL);
     free(title);
-    pos_form_cursor(f->form);
+    pos_form_cursor(f->k.form);
 }
 
 /* ---- saving ---- */
-
-/* Go to field i, at the end of its text. */
-static void
-vf_goto(struct vform *f, int i)
-{
-    set_current_field(f->form, f->fields[i]);
-    form_driver_w(f->form, KEY_CODE_YES, REQ_END_LINE);
-    f->cur = i;
-    f->ahead[0] = '\0';
-}
 
 static char *
 opt_dup(const char *s)
@@ -953,7 +704,7 @@ opt_dup(const char *s)
     return s && *s ? xstrdup(s) : NULL;
 }
 
-/* The specification the create form asks for.  0, or -1 with f->msg. */
+/* The specification the create form asks for.  0, or -1 with a message. */
 static int
 build_spec(struct vform *f, struct vm_spec *s)
 {
@@ -964,12 +715,12 @@ build_spec(struct vform *f, struct vm_spec *s)
     s->name = xstrdup(vf_get(f, VF_NAME));
     s->cluster = xstrdup(vf_get(f, VF_CLUSTER));
     s->host = opt_dup(vf_get(f, VF_HOST));
-    if (parse_num(vf_get(f, VF_VCPUS), 512, &num) == 0)
+    if (formkit_parse_num(vf_get(f, VF_VCPUS), 512, &num) == 0)
         s->vcpus = (unsigned)num;
-    if (parse_num(vf_get(f, VF_MEMORY), 16ULL * 1024 * 1024, &num) == 0)
+    if (formkit_parse_num(vf_get(f, VF_MEMORY), 16ULL * 1024 * 1024, &num) == 0)
         s->mem_mib = num;
     s->pool = opt_dup(vf_get(f, VF_POOL));
-    if (parse_num(vf_get(f, VF_DISK_GIB), VM_DISK_MAX_GIB, &num) == 0)
+    if (formkit_parse_num(vf_get(f, VF_DISK_GIB), VM_DISK_MAX_GIB, &num) == 0)
         s->disk_gib = num;
     free(s->disk_format);
     s->disk_format = xstrdup(vf_get(f, VF_DISK_FORMAT));
@@ -1013,7 +764,7 @@ submit_create(struct ui *ui, struct vform *f)
     }
     rc = engine_vm_create(ui_engine(ui), &s, ui_job_done, NULL);
     if (rc < 0) {
-        vf_set_msg(f, true, err_msg());
+        formkit_set_msg(&f->k, true, err_msg());
     } else {
         ui_job_queued(ui);
         ui_message(ui, UI_MSG_INFO, _("Creating VM '%s': sent, waiting for "
@@ -1039,7 +790,7 @@ edit_done(void *opaque, int ok, const char *message)
         waiting_modal->done = true;
         return;
     }
-    vf_set_msg(f, true, message);
+    formkit_set_msg(&f->k, true, message);
     waiting_modal->dirty = true;
 }
 
@@ -1061,12 +812,13 @@ submit_edit(struct ui *ui, struct vform *f)
 
     memset(&ed, 0, sizeof(ed));
     if (changed(f, VF_VCPUS) &&
-        parse_num(vf_get(f, VF_VCPUS), 512, &num) == 0) {
+        formkit_parse_num(vf_get(f, VF_VCPUS), 512, &num) == 0) {
         ed.set_vcpus = true;
         ed.vcpus = (unsigned)num;
     }
     if (changed(f, VF_MEMORY) &&
-        parse_num(vf_get(f, VF_MEMORY), 16ULL * 1024 * 1024, &num) == 0) {
+        formkit_parse_num(vf_get(f, VF_MEMORY), 16ULL * 1024 * 1024,
+                          &num) == 0) {
         ed.set_mem = true;
         ed.mem_mib = num;
     }
@@ -1102,7 +854,7 @@ submit_edit(struct ui *ui, struct vform *f)
         return UI_CLOSE;
     }
     if (engine_vm_edit(ui_engine(ui), f->uuid, &ed, edit_done, NULL) < 0) {
-        vf_set_msg(f, true, err_msg());
+        formkit_set_msg(&f->k, true, err_msg());
         return UI_HANDLED;
     }
     ui_job_queued(ui);
@@ -1111,7 +863,7 @@ submit_edit(struct ui *ui, struct vform *f)
     {
         char *msg = xasprintf(_("Changing VM '%s': sent, waiting for the "
                                 "host."), f->vm_name);
-        vf_set_msg(f, false, msg);
+        formkit_set_msg(&f->k, false, msg);
         free(msg);
     }
     f->waiting = true;
@@ -1123,31 +875,12 @@ submit_edit(struct ui *ui, struct vform *f)
 static enum ui_result
 vf_submit(struct ui *ui, struct vform *f)
 {
-    vf_read(f);
-    for (int i = 0; i < f->n; i++) {
-        if (vf_check(ui, f, i) < 0) {
-            vf_goto(f, i);
-            return UI_HANDLED;
-        }
-    }
+    if (formkit_check_all(ui, &f->k) < 0)
+        return UI_HANDLED;
     return f->edit ? submit_edit(ui, f) : submit_create(ui, f);
 }
 
 /* ---- keys ---- */
-
-/* Leave the current field for field to (checking the one left). */
-static void
-vf_move(struct ui *ui, struct vform *f, int to)
-{
-    int i;
-
-    vf_read(f);
-    i = field_index(current_field(f->form));
-    if (vf_check(ui, f, i) == 0)
-        vf_set_msg(f, false, NULL);
-    vf_show_all(ui, f);
-    vf_goto(f, (to + f->n) % f->n);
-}
 
 /* A key on the password field: the secret is edited here, not in
  * libform. */
@@ -1199,15 +932,14 @@ secret_key(struct ui *ui, struct vform *f, int i, int key)
     }
     f->secret_touched = true;
     vf_show(ui, f, i);
-    form_driver_w(f->form, KEY_CODE_YES, REQ_END_LINE);
+    form_driver_w(f->k.form, KEY_CODE_YES, REQ_END_LINE);
 }
 
 static enum ui_result
 vf_key(struct ui *ui, struct modal *m, int key)
 {
     struct vform *f = m->data;
-    int code = key & ~UI_KEY_FN;
-    int i = field_index(current_field(f->form));
+    int i = field_index(current_field(f->k.form));
 
     m->dirty = true;
     if (key == UI_KEY_ESC)
@@ -1216,39 +948,17 @@ vf_key(struct ui *ui, struct modal *m, int key)
         return UI_HANDLED;
     if (key == UI_KEY_ENTER)
         return vf_submit(ui, f);
-    if (key == UI_KEY_TAB || key == (UI_KEY_FN | KEY_DOWN)) {
-        vf_move(ui, f, i + 1);
+    if (formkit_nav_key(ui, &f->k, key))
         return UI_HANDLED;
-    }
-    if (key == (UI_KEY_FN | KEY_BTAB) || key == (UI_KEY_FN | KEY_UP)) {
-        vf_move(ui, f, i - 1);
-        return UI_HANDLED;
-    }
-    if ((key == (UI_KEY_FN | KEY_NPAGE) || key == (UI_KEY_FN | KEY_PPAGE)) &&
-        f->pages > 1) {
-        int page = i / f->per_page + (code == KEY_NPAGE ? 1 : -1);
-        page = (page + f->pages) % f->pages;
-        vf_move(ui, f, page * f->per_page);
-        return UI_HANDLED;
-    }
     switch (f->spec[i].kind) {
     case VK_CHOICE:
-        if (key == ' ' || key == (UI_KEY_FN | KEY_RIGHT)) {
-            f->ahead[0] = '\0';
-            vf_cycle(ui, f, i, 1);
-        } else if (key == (UI_KEY_FN | KEY_LEFT)) {
-            f->ahead[0] = '\0';
-            vf_cycle(ui, f, i, -1);
-        } else if (!(key & UI_KEY_FN) && key > 32 && key != 127) {
-            vf_type_ahead(ui, f, i, key);
-        }
-        vf_set_msg(f, false, NULL);
+        formkit_choice_key(ui, &f->k, i, key);
         break;
     case VK_SECRET:
         secret_key(ui, f, i, key);
         break;
     case VK_TEXT:
-        forms_field_key(f->form, key);
+        formkit_field_key(f->k.form, key);
         break;
     }
     return UI_HANDLED;
@@ -1265,7 +975,7 @@ vf_update(struct ui *ui, struct modal *m, unsigned events)
                                MODEL_EV_STATS)))
         return;
     vf_show(ui, f, vf_index(f, VF_HOST));
-    pos_form_cursor(f->form);
+    pos_form_cursor(f->k.form);
     m->dirty = true;
 }
 
@@ -1278,7 +988,7 @@ vf_free(struct modal *m)
         waiting_form = NULL;
     if (waiting_modal == m)
         waiting_modal = NULL;
-    vf_destroy(f);
+    formkit_clear(&f->k);
     for (int i = 0; i < f->n; i++) {
         free(f->val[i]);
         free(f->orig[i]);
@@ -1287,12 +997,19 @@ vf_free(struct modal *m)
         memset(f->secret.s, 0, f->secret.cap);
     sb_free(&f->secret);
     free(f->vm_name);
-    free(f->msg);
     free(f);
     if (m->win)
         delwin(m->win);
     free(m);
 }
+
+static const struct formkit_ops vf_kit_ops = {
+    .check = vf_check,
+    .show_all = vf_show_all,
+    .choices = vf_choices,
+    .display = vf_display,
+    .choose = vf_choose,
+};
 
 static const struct modal_ops vf_ops = {
     .key = vf_key,
@@ -1307,6 +1024,15 @@ vf_push(struct ui *ui, struct vform *f)
 {
     struct modal *m = xcalloc(1, sizeof(*m));
 
+    f->k.ops = &vf_kit_ops;
+    f->k.owner = f;
+    f->k.n = f->n;
+    for (int i = 0; i < f->n; i++) {
+        f->k.labels[i] = f->spec[i].label;
+        f->k.choice[i] = f->spec[i].kind != VK_TEXT;
+    }
+    f->k.val = f->val;
+    f->k.trim_leading = true;
     m->ops = &vf_ops;
     m->data = f;
     m->cursor = true;
@@ -1375,7 +1101,7 @@ vmform_edit(struct ui *ui, const char *uuid)
         char *msg = xasprintf(_("VM '%s' is %s: only HA can change now; "
                                 "power it off to change the rest."),
                               vm->name, vm_state_label(vm->state));
-        vf_set_msg(f, false, msg);
+        formkit_set_msg(&f->k, false, msg);
         free(msg);
     }
     vf_push(ui, f);
