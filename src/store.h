@@ -76,18 +76,14 @@ int store_sd_attach(struct store *s, const char *sd_name, const char *dc_name);
 int store_sd_detach(struct store *s, const char *sd_name, const char *dc_name);
 int store_sd_remove(struct store *s, const char *name);
 
-/* Storage domains: attachment status, iSCSI details, disks on data
- * domains; hosts' SPM priority. */
+/* Storage domains: attachment status and iSCSI details; hosts' SPM
+ * priority. */
 int store_sd_set_active(struct store *s, const char *sd_name,
                         const char *dc_name, bool active);
 int store_sd_set_iscsi(struct store *s, const char *sd_name, const char *luns,
                        const char *chap_user);
 int store_host_set_spm_priority(struct store *s, int64_t host_id,
                                 int priority);
-int store_sd_disk_add(struct store *s, int64_t sd_id, const char *name,
-                      const char *vm_uuid, uint64_t size, int lun);
-int store_sd_disk_remove(struct store *s, int64_t sd_id, const char *name);
-int store_sd_luns_used(struct store *s, int64_t sd_id, uint64_t *mask);
 
 /* Audit log.  a->id and a->time are filled in when 0. */
 int store_audit_add(struct store *s, struct audit *a);
