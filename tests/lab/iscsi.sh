@@ -14,19 +14,11 @@
 if [ -z "${BASH_VERSION:-}" ]; then
     exec bash "$0" "$@"
 fi
-here=$(cd "$(dirname "$0")" && pwd)
-: "${top_builddir:=$(cd "$here/../.." && pwd)}"
-: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
-# shellcheck source=../lib.sh
-. "$here/../lib.sh"
+# shellcheck source=common.sh
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
 TOOL=$top_builddir/tests/iscsi-tool
 TARGET=$here/iscsi-target.sh
-
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
 
 if [ "$(id -u)" -ne 0 ]; then
     skip_all "the iSCSI lab needs root to run tgtd"
@@ -35,28 +27,7 @@ if [ ! -x "$TOOL" ]; then
     echo "Bail out! $TOOL is missing (make check builds it)"
     exit 1
 fi
-if ! deps_err=$(bash "$TARGET" deps 2>&1); then
-    if [ "${CI:-}" = true ]; then
-        echo "Bail out! tgt did not install: $deps_err"
-        exit 1
-    fi
-    skip_all "tgt is missing and did not install: $deps_err"
-fi
-
-now_ms() {
-    echo $(($(date +%s%N) / 1000000))
-}
-
-wait_for() {
-    local n=$(($1 * 10))
-    shift
-    while [ "$n" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    return 1
-}
+need_deps "tgt" bash "$TARGET" deps
 
 # free_port VAR: a port nobody listens on, below the ephemeral range, not
 # given out before in this run

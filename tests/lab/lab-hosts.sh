@@ -12,19 +12,11 @@
 if [ -z "${BASH_VERSION:-}" ]; then
     exec bash "$0" "$@"
 fi
-here=$(cd "$(dirname "$0")" && pwd)
-: "${top_builddir:=$(cd "$here/../.." && pwd)}"
-: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
-# shellcheck source=../lib.sh
-. "$here/../lib.sh"
+# shellcheck source=common.sh
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
 LAB=$here/lab.sh
 CONNECT_TIMEOUT=3
-
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
 
 if [ "$(id -u)" -ne 0 ]; then
     skip_all "the lab needs root to start libvirtd in namespaces"
@@ -32,33 +24,11 @@ fi
 if ! unshare --mount --uts true 2>/dev/null; then
     skip_all "this machine refuses new mount and UTS namespaces (unshare)"
 fi
-if ! deps_err=$(bash "$LAB" deps 2>&1); then
-    if [ "${CI:-}" = true ]; then
-        echo "Bail out! the lab's packages did not install: $deps_err"
-        exit 1
-    fi
-    skip_all "the lab's packages are missing and did not install: $deps_err"
-fi
-
-now_ms() {
-    echo $(($(date +%s%N) / 1000000))
-}
+need_deps "the lab's packages" bash "$LAB" deps
 
 # one lab test at a time (see lib-lab.sh)
 exec 9>/tmp/virtdeck-lab-tests.lock
 flock 9
-
-# wait_for SECONDS CMD...: poll CMD every 0.1 s; status 0 once it succeeds
-wait_for() {
-    local n=$(($1 * 10))
-    shift
-    while [ "$n" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    return 1
-}
 
 # The lab lives in its own folder and on 127.0.0.31-32, away from a demo
 # (lab.sh's default 127.0.0.11-12) that may be running.

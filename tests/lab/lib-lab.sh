@@ -7,19 +7,11 @@
 # inventory), wait_for SECONDS CMD..., now_ms, and the lab's environment
 # (LAB_URI_i, LAB_TCP_URI_i, LAB_LOG_i, LAB_VIRT_TYPE, LAB_ROOT).
 # shellcheck disable=SC2154,SC2034
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-: "${top_builddir:=$(cd "$here/../.." && pwd)}"
-: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
-# shellcheck source=../lib.sh
-. "$here/../lib.sh"
+# shellcheck source=common.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 
 LAB=$here/lab.sh
 : "${CONNECT_TIMEOUT:=5}"
-
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
 
 if [ "$(id -u)" -ne 0 ]; then
     skip_all "the lab needs root to start libvirtd in namespaces"
@@ -27,33 +19,12 @@ fi
 if ! unshare --mount --uts true 2>/dev/null; then
     skip_all "this machine refuses new mount and UTS namespaces (unshare)"
 fi
-if ! deps_err=$(bash "$LAB" deps 2>&1); then
-    if [ "${CI:-}" = true ]; then
-        echo "Bail out! the lab's packages did not install: $deps_err"
-        exit 1
-    fi
-    skip_all "the lab's packages are missing and did not install: $deps_err"
-fi
-
-now_ms() {
-    echo $(($(date +%s%N) / 1000000))
-}
+need_deps "the lab's packages" bash "$LAB" deps
 
 # One lab test at a time on this machine: they are heavy (QEMU under TCG
 # on two cores) and time-sensitive (grace periods, migrations).
 exec 9>/tmp/virtdeck-lab-tests.lock
 flock 9
-
-wait_for() {
-    local n=$(($1 * 10))
-    shift
-    while [ "$n" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    return 1
-}
 
 LAB_ROOT=$(mktemp -d /tmp/vdlab.XXXXXX)
 : "${LAB_N:=2}"

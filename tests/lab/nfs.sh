@@ -12,20 +12,12 @@
 if [ -z "${BASH_VERSION:-}" ]; then
     exec bash "$0" "$@"
 fi
-here=$(cd "$(dirname "$0")" && pwd)
-: "${top_builddir:=$(cd "$here/../.." && pwd)}"
-: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
-# shellcheck source=../lib.sh
-. "$here/../lib.sh"
+# shellcheck source=common.sh
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
 SERVER_SH=$here/nfs-server.sh
 TOOL=$top_builddir/tests/nfs-tool
 ISO=/usr/lib/ipxe/ipxe.iso
-
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
 
 if [ "$(id -u)" -ne 0 ]; then
     skip_all "ganesha's VFS backend needs root"
@@ -33,33 +25,11 @@ fi
 if ! unshare -n true 2>/dev/null; then
     skip_all "this machine refuses network namespaces (for rpcbind)"
 fi
-if ! deps_err=$(bash "$SERVER_SH" deps ipxe 2>&1); then
-    if [ "${CI:-}" = true ]; then
-        echo "Bail out! the NFS test's packages did not install: $deps_err"
-        exit 1
-    fi
-    skip_all "the NFS test's packages are missing and did not install: $deps_err"
-fi
+need_deps "the NFS test's packages" bash "$SERVER_SH" deps ipxe
 if [ ! -x "$TOOL" ]; then
     echo "Bail out! $TOOL is not built"
     exit 1
 fi
-
-now_ms() {
-    echo $(($(date +%s%N) / 1000000))
-}
-
-# wait_for SECONDS CMD...: poll CMD every 0.05 s
-wait_for() {
-    local n=$(($1 * 20))
-    shift
-    while [ "$n" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.05
-        n=$((n - 1))
-    done
-    return 1
-}
 
 port_free() {
     ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null

@@ -9,15 +9,9 @@
 if [ -z "${BASH_VERSION:-}" ]; then
     exec bash "$0" "$@"
 fi
-here=$(cd "$(dirname "$0")" && pwd)
-: "${top_builddir:=$(cd "$here/../.." && pwd)}"
-: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
-. "$here/../lib.sh"
+# shellcheck source=common.sh
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
 [ "$(id -u)" -eq 0 ] || skip_all "the NFS and iSCSI servers need root"
 NFS=$here/nfs-server.sh
 ISCSI=$here/iscsi-target.sh
