@@ -52,7 +52,7 @@
 #define COMMIT_EVERY (64u << 20) /* bytes written between COMMITs */
 #define EXPORT_MAX 1024
 
-enum op_kind { OP_CHECK, OP_UPLOAD, OP_LIST, OP_REMOVE };
+enum op_kind { OP_CHECK, OP_UPLOAD, OP_LIST, OP_REMOVE, OP_CREATE, OP_SPACE };
 
 enum op_stage {
     STAGE_PREPARE,      /* a job resolves the host (and opens the file) */
@@ -724,6 +724,7 @@ op_complete(struct sd_nfs_op *op)
     op->completed = 1;
     switch (op->kind) {
     case OP_CHECK:
+    case OP_SPACE:
         op->check_done(op->opaque, ok ? &op->info : NULL,
                        ok ? NULL : op->msg);
         break;
@@ -735,6 +736,7 @@ op_complete(struct sd_nfs_op *op)
         break;
     case OP_UPLOAD:
     case OP_REMOVE:
+    case OP_CREATE:
         op->done(op->opaque, ok, op->msg ? op->msg : "");
         break;
     }
@@ -997,6 +999,8 @@ static void check_mounted(struct sd_nfs_op *op);
 static void list_mounted(struct sd_nfs_op *op);
 static void upload_mounted(struct sd_nfs_op *op);
 static void remove_mounted(struct sd_nfs_op *op);
+static void create_mounted(struct sd_nfs_op *op);
+static void space_mounted(struct sd_nfs_op *op);
 
 static void
 mount_cb(int status, struct nfs_context *nfs, void *data, void *priv)
@@ -1028,6 +1032,12 @@ mount_cb(int status, struct nfs_context *nfs, void *data, void *priv)
         break;
     case OP_REMOVE:
         remove_mounted(op);
+        break;
+    case OP_CREATE:
+        create_mounted(op);
+        break;
+    case OP_SPACE:
+        space_mounted(op);
         break;
     }
 }
@@ -2192,6 +2202,205 @@ sd_nfs_remove(const char *server, const char *export, const char *dir,
 }
 
 /* ------------------------------------------------------------------ */
+/* create a disk file                                                  */
+
+static void create_step(struct sd_nfs_op *op);
+
+static void
+create_step_cb(int status, struct nfs_context *nfs, void *data, void *priv)
+{
+    struct sd_nfs_op *op = priv;
+    static const char *const what[] = {
+        N_("create"), N_("set the size of"), N_("set the owner of"),
+        N_("set the mode of"), N_("close"),
+    };
+
+    if (!op_answer(op, nfs))
+        return;
+    if (op->subdir == 0 && status == 0)
+        op->fh = data;
+    if (!op_live(op))
+        return;
+    if (status < 0) {
+        if (op->subdir == 0) {
+            /* nothing of ours to remove */
+            FREE(op->cleanup_path);
+            if (status == -EEXIST) {
+                op_fail(op, _("'%s' already exists in %s%s: virtdeck never "
+                              "overwrites a disk; remove it or choose "
+                              "another name."), op->name, op_label(op),
+                        op->dir_path);
+                return;
+            }
+            if (status == -EROFS) {
+                op_fail(op, _("The export %s is not writable: export it "
+                              "read-write."), op_label(op));
+                return;
+            }
+        }
+        op_fail(op, _("Cannot %s the disk %s on %s (%s): check that "
+                      "vdsm:kvm (36:36) may write in %s."),
+                _(what[op->subdir]), op->final_path, op_label(op),
+                cb_error(nfs, status, data), op->dir_path);
+        return;
+    }
+    op->subdir++;
+    if (op->subdir == 5) {
+        char size[32];
+        FREE(op->cleanup_path);     /* the disk is ours to keep now */
+        text_bytes(size, sizeof(size), (double)op->size);
+        op_set_msg(op, xasprintf(_("The disk '%s' (%s, sparse) was created "
+                                   "in %s%s."), op->name, size,
+                                 op_label(op), op->dir_path));
+        op->stage = STAGE_END;
+        return;
+    }
+    create_step(op);
+}
+
+static void
+create_step(struct sd_nfs_op *op)
+{
+    struct nfsfh *fh = op->fh;
+    int rc;
+
+    op_sent(op);
+    switch (op->subdir) {
+    case 0:
+        /* O_EXCL: a disk of that name is never replaced */
+        op->cleanup_path = xstrdup(op->final_path);
+        rc = nfs_create_async(op->nfs, op->final_path,
+                              O_WRONLY | O_EXCL, 0600, create_step_cb, op);
+        break;
+    case 1:
+        rc = nfs_ftruncate_async(op->nfs, fh, op->size, create_step_cb, op);
+        break;
+    case 2:
+        rc = nfs_fchown_async(op->nfs, fh, SD_NFS_UID, SD_NFS_GID,
+                              create_step_cb, op);
+        break;
+    case 3:
+        rc = nfs_fchmod_async(op->nfs, fh, 0660, create_step_cb, op);
+        break;
+    default:
+        op->fh = NULL;          /* close frees it */
+        rc = nfs_close_async(op->nfs, fh, create_step_cb, op);
+        break;
+    }
+    if (rc < 0) {
+        op_unsent(op);
+        op_fail(op, _("Cannot create the disk '%s' on %s: %s."), op->name,
+                op_label(op), nfs_get_error(op->nfs));
+    }
+}
+
+static void
+create_statvfs_cb(int status, struct nfs_context *nfs, void *data,
+                  void *priv)
+{
+    struct sd_nfs_op *op = priv;
+
+    (void)data;
+    if (!op_answer(op, nfs) || !op_live(op))
+        return;
+    if (status == -ENOENT || status == -ENOTDIR) {
+        op_fail(op, _("The folder %s does not exist on %s: check the "
+                      "storage domain again to create it."), op->dir_path,
+                op_label(op));
+        return;
+    }
+    if (status < 0) {
+        op_fail(op, _("Cannot reach the folder %s on %s (%s): check the "
+                      "server."), op->dir_path, op_label(op),
+                cb_error(nfs, status, data));
+        return;
+    }
+    op->subdir = 0;
+    create_step(op);
+}
+
+static void
+create_mounted(struct sd_nfs_op *op)
+{
+    op_sent(op);
+    if (nfs_statvfs64_async(op->nfs, op->dir_path, create_statvfs_cb,
+                            op) < 0) {
+        op_unsent(op);
+        op_fail(op, _("Cannot reach the folder %s on %s: %s."),
+                op->dir_path, op_label(op), nfs_get_error(op->nfs));
+    }
+}
+
+static void
+space_cb(int status, struct nfs_context *nfs, void *data, void *priv)
+{
+    struct sd_nfs_op *op = priv;
+    struct nfs_statvfs_64 *sv = data;
+    uint64_t unit;
+
+    if (!op_answer(op, nfs) || !op_live(op))
+        return;
+    if (status < 0) {
+        op_fail(op, _("Cannot read the size of %s (%s): check the "
+                      "server."), op_label(op), cb_error(nfs, status, data));
+        return;
+    }
+    unit = sv->f_frsize ? sv->f_frsize : sv->f_bsize;
+    op->info.total_bytes = sv->f_blocks * unit;
+    op->info.free_bytes = sv->f_bavail * unit;
+    op->stage = STAGE_END;
+}
+
+static void
+space_mounted(struct sd_nfs_op *op)
+{
+    op_sent(op);
+    if (nfs_statvfs64_async(op->nfs, "/", space_cb, op) < 0) {
+        op_unsent(op);
+        op_fail(op, _("Cannot read the size of %s: %s."), op_label(op),
+                nfs_get_error(op->nfs));
+    }
+}
+
+struct sd_nfs_op *
+sd_nfs_space(const char *server, const char *export, int timeout_s,
+             sd_nfs_check_fn done, void *opaque)
+{
+    struct sd_nfs_op *op = op_new(OP_SPACE, server, export, NULL,
+                                  timeout_s);
+
+    if (!op)
+        return NULL;
+    op->check_done = done;
+    op->opaque = opaque;
+    return op_launch(op);
+}
+
+struct sd_nfs_op *
+sd_nfs_create(const char *server, const char *export, const char *dir,
+              const char *name, uint64_t size, int timeout_s,
+              sd_nfs_done_fn done, void *opaque)
+{
+    struct sd_nfs_op *op;
+
+    if (valid_file_name(name) < 0)
+        return NULL;
+    if (size == 0) {
+        err_set(_("A disk needs a size above zero."));
+        return NULL;
+    }
+    op = op_new(OP_CREATE, server, export, dir, timeout_s);
+    if (!op)
+        return NULL;
+    op->done = done;
+    op->opaque = opaque;
+    op->name = xstrdup(name);
+    op->size = size;
+    op->final_path = mount_path(op->dir, name);
+    return op_launch(op);
+}
+
+/* ------------------------------------------------------------------ */
 
 void
 sd_nfs_cancel(struct sd_nfs_op *op)
@@ -2206,6 +2415,7 @@ sd_nfs_cancel(struct sd_nfs_op *op)
                                    "cancelled."), op->name, op_label(op)));
         break;
     case OP_CHECK:
+    case OP_SPACE:
         op_set_msg(op, xasprintf(_("The check of %s was cancelled."),
                                  op_label(op)));
         break;
@@ -2216,6 +2426,10 @@ sd_nfs_cancel(struct sd_nfs_op *op)
     case OP_REMOVE:
         op_set_msg(op, xasprintf(_("Removing '%s' from %s was cancelled."),
                                  op->name, op_label(op)));
+        break;
+    case OP_CREATE:
+        op_set_msg(op, xasprintf(_("Creating the disk '%s' on %s was "
+                                   "cancelled."), op->name, op_label(op)));
         break;
     }
     log_info("%s", op->msg);

@@ -73,6 +73,12 @@ struct sd_nfs_op *sd_nfs_check(const char *server, const char *export,
                                int timeout_s, sd_nfs_check_fn done,
                                void *opaque);
 
+/* Only the size and free space of the export (a statvfs), e.g. for a
+ * periodic refresh: writes nothing.  info has total_bytes and free_bytes. */
+struct sd_nfs_op *sd_nfs_space(const char *server, const char *export,
+                               int timeout_s, sd_nfs_check_fn done,
+                               void *opaque);
+
 struct sd_nfs_upload_opts {
     int force;          /* replace an existing file of that name */
     int timeout_s;      /* <= 0: SD_NFS_TIMEOUT_DEFAULT */
@@ -148,6 +154,15 @@ void sd_nfs_upload_cancel(struct sd_nfs_op *op);
 void sd_nfs_cancel_all(void);
 /* Operations whose done() has not run yet. */
 unsigned sd_nfs_pending(void);
+
+/* Create DIR/NAME on the export as a sparse file of SIZE bytes (a VM's
+ * raw disk on a data domain): created exclusively (an existing file is
+ * never replaced), sized, owned by 36:36, mode 0660.  On failure nothing
+ * stays under NAME.  NAME must pass valid_file_name(). */
+struct sd_nfs_op *sd_nfs_create(const char *server, const char *export,
+                                const char *dir, const char *name,
+                                uint64_t size, int timeout_s,
+                                sd_nfs_done_fn done, void *opaque);
 
 /* Checks for what an operator types when adding a domain; 0 or -1 with
  * err_set() and a sentence saying what to type. */
