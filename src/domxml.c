@@ -328,6 +328,27 @@ add_metadata(xmlNode *root, bool ha)
                     (const xmlChar *)(ha ? "yes" : "no"));
 }
 
+/* <source protocol=.. name=..><host/>[<identity/>]</source> under disk. */
+static void
+add_net_source(xmlNode *disk, const struct vm_netsrc *ns)
+{
+    xmlNode *src = xmlNewChild(disk, NULL, (const xmlChar *)"source", NULL);
+    xmlNode *n;
+
+    set_prop(src, "protocol", ns->protocol);
+    set_prop(src, "name", ns->name ? ns->name : "");
+    n = xmlNewChild(src, NULL, (const xmlChar *)"host", NULL);
+    set_prop(n, "name", ns->host ? ns->host : "");
+    if (ns->port)
+        set_prop(n, "port", ns->port);
+    if (ns->identity) {
+        /* QEMU's NFS client then speaks as vdsm:kvm, whatever its uid */
+        n = xmlNewChild(src, NULL, (const xmlChar *)"identity", NULL);
+        set_prop(n, "user", "+36");
+        set_prop(n, "group", "+36");
+    }
+}
+
 char *
 domxml_build(const struct vm_spec *s, const struct domxml_target *t)
 {
@@ -380,7 +401,21 @@ domxml_build(const struct vm_spec *s, const struct domxml_target *t)
     dev = xmlNewChild(root, NULL, (const xmlChar *)"devices", NULL);
     if (t->emulator)
         add_text(dev, "emulator", t->emulator);
-    if (t->disk_path) {
+    if (s->disk_net.protocol) {
+        d = xmlNewChild(dev, NULL, (const xmlChar *)"disk", NULL);
+        set_prop(d, "type", "network");
+        set_prop(d, "device", "disk");
+        n = xmlNewChild(d, NULL, (const xmlChar *)"driver", NULL);
+        set_prop(n, "name", "qemu");
+        set_prop(n, "type", "raw");
+        /* shared storage: no host page cache, so a migration needs no
+         * flush and the destination reads what the source wrote */
+        set_prop(n, "cache", "none");
+        add_net_source(d, &s->disk_net);
+        n = xmlNewChild(d, NULL, (const xmlChar *)"target", NULL);
+        set_prop(n, "dev", "vda");
+        set_prop(n, "bus", "virtio");
+    } else if (t->disk_path) {
         d = xmlNewChild(dev, NULL, (const xmlChar *)"disk", NULL);
         set_prop(d, "type", "file");
         set_prop(d, "device", "disk");
@@ -394,12 +429,14 @@ domxml_build(const struct vm_spec *s, const struct domxml_target *t)
         set_prop(n, "bus", "virtio");
     }
     d = xmlNewChild(dev, NULL, (const xmlChar *)"disk", NULL);
-    set_prop(d, "type", "file");
+    set_prop(d, "type", s->iso_net.protocol ? "network" : "file");
     set_prop(d, "device", "cdrom");
     n = xmlNewChild(d, NULL, (const xmlChar *)"driver", NULL);
     set_prop(n, "name", "qemu");
     set_prop(n, "type", "raw");
-    if (t->iso_path) {
+    if (s->iso_net.protocol) {
+        add_net_source(d, &s->iso_net);
+    } else if (t->iso_path) {
         n = xmlNewChild(d, NULL, (const xmlChar *)"source", NULL);
         set_prop(n, "file", t->iso_path);
     }

@@ -91,7 +91,9 @@ create_run(void *arg)
         dom = NULL;
         goto fail;
     }
-    if (s->disk_gib) {
+    if (s->disk_net.protocol) {
+        /* on a storage domain: the engine made the disk, QEMU opens it */
+    } else if (s->disk_gib) {
         pool = virStoragePoolLookupByName(j->conn, s->pool);
         if (!pool || virStoragePoolIsActive(pool) != 1) {
             j->error = xasprintf(_("there is no active storage pool '%s' on "
@@ -122,7 +124,7 @@ create_run(void *arg)
             goto fail;
         }
     }
-    if (s->iso) {
+    if (s->iso && !s->iso_net.protocol) {
         char *pool_name = xstrndup(s->iso, (size_t)(strchr(s->iso, '/') - s->iso));
         iso = find_volume(j->conn, pool_name, strchr(s->iso, '/') + 1, &j->error);
         free(pool_name);

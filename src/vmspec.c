@@ -11,6 +11,26 @@
 #include "vmspec.h"
 
 void
+vm_netsrc_clear(struct vm_netsrc *n)
+{
+    free(n->protocol);
+    free(n->host);
+    free(n->port);
+    free(n->name);
+    memset(n, 0, sizeof(*n));
+}
+
+void
+vm_netsrc_copy(struct vm_netsrc *dst, const struct vm_netsrc *src)
+{
+    dst->protocol = xstrdup(src->protocol);
+    dst->host = xstrdup(src->host);
+    dst->port = xstrdup(src->port);
+    dst->name = xstrdup(src->name);
+    dst->identity = src->identity;
+}
+
+void
 vm_spec_init(struct vm_spec *s)
 {
     memset(s, 0, sizeof(*s));
@@ -32,6 +52,9 @@ vm_spec_clear(struct vm_spec *s)
     free(s->pool);
     free(s->disk_format);
     free(s->disk_volume);
+    free(s->disk_domain);
+    vm_netsrc_clear(&s->disk_net);
+    vm_netsrc_clear(&s->iso_net);
     free(s->net_source);
     free(s->iso);
     free(s->kernel);
@@ -58,6 +81,9 @@ vm_spec_copy(struct vm_spec *dst, const struct vm_spec *src)
     dst->pool = xstrdup(src->pool);
     dst->disk_format = xstrdup(src->disk_format);
     dst->disk_volume = xstrdup(src->disk_volume);
+    dst->disk_domain = xstrdup(src->disk_domain);
+    vm_netsrc_copy(&dst->disk_net, &src->disk_net);
+    vm_netsrc_copy(&dst->iso_net, &src->iso_net);
     dst->net_source = xstrdup(src->net_source);
     dst->iso = xstrdup(src->iso);
     dst->kernel = xstrdup(src->kernel);
@@ -113,8 +139,18 @@ vm_spec_check(const struct vm_spec *s)
                 (unsigned long long)s->disk_gib, VM_DISK_MAX_GIB);
         return -1;
     }
-    if ((s->disk_gib || s->disk_volume) && (!s->pool || !*s->pool)) {
-        err_set(_("Choose the storage pool that holds the disk."));
+    if (s->disk_domain && (s->disk_volume || (s->pool && *s->pool))) {
+        err_set(_("Put the disk on a storage domain or in a storage pool, "
+                  "not both."));
+        return -1;
+    }
+    if (s->disk_domain &&
+        valid_name(_("storage domain"), s->disk_domain) < 0)
+        return -1;
+    if ((s->disk_gib || s->disk_volume) && !s->disk_domain &&
+        (!s->pool || !*s->pool)) {
+        err_set(_("Choose the storage domain or the storage pool that holds "
+                  "the disk."));
         return -1;
     }
     if (s->pool && valid_name(_("storage pool"), s->pool) < 0)
@@ -135,7 +171,8 @@ vm_spec_check(const struct vm_spec *s)
         char *pool;
         int rc;
         if (!slash || slash == s->iso) {
-            err_set(_("Give the ISO image as POOL/VOLUME, e.g. isos/debian-12.iso."));
+            err_set(_("Give the ISO image as DOMAIN/FILE (an ISO domain's "
+                      "image) or POOL/VOLUME, e.g. isos/debian-12.iso."));
             return -1;
         }
         pool = xstrndup(s->iso, (size_t)(slash - s->iso));
@@ -154,7 +191,7 @@ vm_spec_check(const struct vm_spec *s)
             return -1;
         }
         if (s->boot[i] == VM_BOOT_DISK && !s->disk_gib && !s->disk_volume &&
-            !s->kernel) {
+            !s->disk_domain && !s->kernel) {
             err_set(_("Booting from the disk needs a disk."));
             return -1;
         }

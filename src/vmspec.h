@@ -13,6 +13,16 @@ enum vm_boot { VM_BOOT_DISK, VM_BOOT_CDROM, VM_BOOT_NETWORK };
 #define VM_SPEC_MAX_BOOT 3
 #define VM_DISK_MAX_GIB (64 * 1024)     /* 64 TiB */
 
+/* A disk as QEMU opens it over the network (nfs:// or iscsi://): filled
+ * by the engine from a storage domain, never typed by the operator. */
+struct vm_netsrc {
+    char *protocol;         /* "nfs" or "iscsi"; NULL: not used */
+    char *host;
+    char *port;             /* NULL: the protocol's default */
+    char *name;             /* "/EXPORT/disks/FILE" or "IQN/LUN" */
+    bool identity;          /* NFS: speak as vdsm:kvm (36:36) */
+};
+
 struct vm_spec {
     char *name;
     char *cluster;
@@ -24,11 +34,16 @@ struct vm_spec {
     uint64_t disk_gib;
     char *disk_format;      /* "qcow2" or "raw" */
     char *disk_volume;      /* existing volume name in pool */
+    char *disk_domain;      /* the new disk goes on this data domain
+                             * instead of a pool (NFS: a sparse raw file
+                             * of disk_gib; iSCSI: a free LUN of at least
+                             * disk_gib) */
     enum vm_net net;
     char *net_source;       /* network or bridge name */
     enum vm_boot boot[VM_SPEC_MAX_BOOT];
     unsigned n_boot;
-    char *iso;              /* "POOL/VOLUME" for the cdrom, may be NULL */
+    char *iso;              /* "DOMAIN/FILE" (an ISO domain's image) or
+                             * "POOL/VOLUME" for the cdrom, may be NULL */
     /* run once: direct kernel boot for this start only */
     char *kernel, *initrd, *cmdline;
     enum vm_gfx gfx;
@@ -36,7 +51,12 @@ struct vm_spec {
     char *password;         /* console password: never logged or stored */
     bool start;
     bool ha;
+    /* set by the engine when the disk or the ISO is on a storage domain */
+    struct vm_netsrc disk_net, iso_net;
 };
+
+void vm_netsrc_clear(struct vm_netsrc *n);
+void vm_netsrc_copy(struct vm_netsrc *dst, const struct vm_netsrc *src);
 
 void vm_spec_init(struct vm_spec *s);
 void vm_spec_clear(struct vm_spec *s);
