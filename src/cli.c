@@ -35,7 +35,7 @@ enum {
     OPT_DUMP = 256, OPT_JSON, OPT_DEMO, OPT_DB, OPT_VERSION, OPT_DC,
     OPT_CLUSTER, OPT_DESCRIPTION, OPT_SINCE, OPT_READ_ONLY,
     OPT_HOST, OPT_VCPUS, OPT_MEMORY, OPT_DISK_SIZE, OPT_DISK_FORMAT, OPT_POOL,
-    OPT_DISK_VOLUME, OPT_NETWORK, OPT_BRIDGE, OPT_BOOT, OPT_ISO, OPT_KERNEL,
+    OPT_DISK_VOLUME, OPT_STORAGE_DOMAIN, OPT_NETWORK, OPT_BRIDGE, OPT_BOOT, OPT_ISO, OPT_KERNEL,
     OPT_INITRD, OPT_CMDLINE, OPT_GRAPHICS, OPT_LISTEN, OPT_PASSWORD_FILE,
     OPT_START, OPT_HA, OPT_NO_HA, OPT_DELETE_DISKS, OPT_FORCE,
     OPT_TO, OPT_BANDWIDTH, OPT_MAX_DOWNTIME, OPT_TIMEOUT, OPT_TIMEOUT_ACTION,
@@ -65,6 +65,7 @@ static const struct option long_opts[] = {
     { "disk-format", required_argument, NULL, OPT_DISK_FORMAT },
     { "pool", required_argument, NULL, OPT_POOL },
     { "disk-volume", required_argument, NULL, OPT_DISK_VOLUME },
+    { "storage-domain", required_argument, NULL, OPT_STORAGE_DOMAIN },
     { "network", required_argument, NULL, OPT_NETWORK },
     { "bridge", required_argument, NULL, OPT_BRIDGE },
     { "boot", required_argument, NULL, OPT_BOOT },
@@ -130,8 +131,9 @@ cli_usage(FILE *out)
                    "                                        act on a VM (name or UUID)\n"
                    "  vm create NAME --cluster C --memory MIB [--vcpus N] [--host H]\n"
                    "     [--pool P (--disk-size GIB [--disk-format qcow2|raw] |\n"
-                   "      --disk-volume VOL)] [--network NET | --bridge BR]\n"
-                   "     [--boot disk,cdrom,network] [--iso POOL/VOL]\n"
+                   "      --disk-volume VOL) | --storage-domain D [--disk-size GIB]]\n"
+                   "     [--network NET | --bridge BR]\n"
+                   "     [--boot disk,cdrom,network] [--iso DOMAIN/FILE|POOL/VOL]\n"
                    "     [--kernel PATH [--initrd PATH] [--cmdline TEXT]]\n"
                    "     [--graphics vnc|spice|none] [--listen ADDR]\n"
                    "     [--password-file FILE] [--start] [--ha]\n"
@@ -203,6 +205,7 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
         case OPT_DISK_FORMAT: o->disk_format = optarg; break;
         case OPT_POOL: o->pool = optarg; break;
         case OPT_DISK_VOLUME: o->disk_volume = optarg; break;
+        case OPT_STORAGE_DOMAIN: o->storage_domain = optarg; break;
         case OPT_NETWORK: o->network = optarg; break;
         case OPT_BRIDGE: o->bridge = optarg; break;
         case OPT_BOOT: o->boot = optarg; break;
@@ -596,6 +599,7 @@ spec_from_opts(const struct cli_opts *o, struct vm_spec *s)
         s->disk_format = xstrdup(o->disk_format);
     }
     s->disk_volume = xstrdup(o->disk_volume);
+    s->disk_domain = xstrdup(o->storage_domain);
     if (o->network && o->bridge) {
         fprintf(stderr, _("virtdeck: give --network or --bridge, not both.\n"));
         return CLI_USAGE;
@@ -613,7 +617,7 @@ spec_from_opts(const struct cli_opts *o, struct vm_spec *s)
             fprintf(stderr, "virtdeck: %s\n", err_msg());
             return CLI_USAGE;
         }
-    } else if (!s->disk_gib && !s->disk_volume) {
+    } else if (!s->disk_gib && !s->disk_volume && !s->disk_domain) {
         /* no disk: boot what there is */
         s->n_boot = 0;
         if (s->iso)

@@ -26,7 +26,7 @@ struct cli_opts {
     const char *dc, *cluster, *description, *since;
     /* vm create / edit / delete */
     const char *host, *vcpus, *memory, *disk_size, *disk_format, *pool;
-    const char *disk_volume, *network, *bridge, *boot, *iso, *kernel;
+    const char *disk_volume, *storage_domain, *network, *bridge, *boot, *iso, *kernel;
     const char *initrd, *cmdline, *graphics, *listen, *password_file;
     bool start, ha, no_ha, delete_disks, force;
     /* vm migrate */

@@ -44,6 +44,7 @@ engine_open(const struct config *cfg, const char *db_path, unsigned flags)
     e->cfg = cfg;
     e->refresh_timer = -1;
     e->ha_timer = -1;
+    e->sd_timer = -1;
     e->user = engine_make_user();
     e->m = model_new();
 
@@ -98,6 +99,8 @@ engine_free(struct engine **ep)
     if (!e)
         return;
     loop_remove_timer(e->refresh_timer);
+    if (e->sd_timer >= 0)
+        engine_sd_monitor_stop(e);
     if (e->started)
         engine_ha_stop(e);
     virt_free(&e->virt);
@@ -713,8 +716,7 @@ engine_vm_create(struct engine *e, const struct vm_spec *spec,
         if (!h)
             return engine_refuse(e, obj, "vm-create");
     }
-    if (!e->virt || virt_vm_create(e->virt, h->id, h->name, spec, done,
-                                   opaque) < 0)
+    if (engine_vm_create_placed(e, c->dc_id, h, spec, done, opaque) < 0)
         return engine_refuse(e, obj, "vm-create");
     return 0;
 }

@@ -143,6 +143,16 @@ int engine_host_set_spm_priority(struct engine *e, const char *host, int prio);
 struct host *engine_spm_of(struct engine *e, int64_t dc_id, bool *dc_ok);
 
 /* Record an audit entry (store and model).  ok: 1, 0 failed, -1 info. */
+/* Watch the attached storage domains from now on (their space, ISO
+ * lists, reachability: every 30 s and now), for long-lived front ends. */
+void engine_sd_monitor_start(struct engine *e);
+/* Refresh the storage domains now (e.g. after an upload). */
+void engine_sd_refresh(struct engine *e);
+/* "DOMAIN/FILE" for each image of the ISO domains active in the data
+ * center, from the last refresh; owned strings appended to out. */
+struct vec;
+void engine_iso_images(struct engine *e, int64_t dc_id, struct vec *out);
+
 void engine_audit(struct engine *e, const char *object, const char *action,
                   int ok, const char *message);
 /* Who acts: the unix user, and the SSH client address when there is one.

@@ -19,6 +19,8 @@ struct engine {
     struct vec evacs;           /* struct evac *: hosts going to maintenance */
     struct vec restarts;        /* struct ha_restart *: HA VMs to restart */
     int ha_timer;               /* re-checks failed hosts */
+    int sd_timer;               /* refreshes storage domains, or -1 */
+    struct vec sd_polls;        /* struct sd_poll *: refreshes under way */
 };
 
 /* Audit a refusal with the message err_set() holds; returns -1. */
@@ -33,6 +35,17 @@ struct vm *engine_find_vm(struct engine *e, const char *name,
 
 /* engine_storage.c: elect SPMs and set data center states again. */
 void engine_spm_update(struct engine *e);
+
+/* engine_disks.c: create the VM on h, its disk or ISO on the data
+ * center's storage domains when spec names them (DOMAIN/FILE ISOs,
+ * disk_domain), else as it is.  0 (done() will run) or -1 (err_set). */
+struct vm_spec;
+int engine_vm_create_placed(struct engine *e, int64_t dc_id, struct host *h,
+                            const struct vm_spec *spec, virt_done_fn done,
+                            void *opaque);
+
+/* engine_disks.c: the storage domains' space and ISO lists. */
+void engine_sd_monitor_stop(struct engine *e);
 
 /* engine_ha.c: maintenance and HA, wired to the backend's host hook. */
 void engine_ha_start(struct engine *e);

@@ -63,6 +63,7 @@ sd_free(void *p)
 {
     struct sd *sd = p;
     vec_clear(&sd->dc_ids, free);
+    vec_clear(&sd->isos, free);
     free(sd->luns);
     free(sd->chap_user);
     free(sd->problem);
@@ -284,6 +285,12 @@ struct sd *
 model_sd_by_name(const struct model *m, const char *name)
 {
     FIND_BY_NAME(&m->sds, struct sd, name);
+}
+
+struct sd *
+model_sd_by_id(const struct model *m, int64_t id)
+{
+    FIND_BY_ID(&m->sds, struct sd, id);
 }
 
 static int

@@ -170,6 +170,8 @@ struct sd {
     bool have_space;
     uint64_t total_bytes, free_bytes;
     char *problem;              /* last check's failure, or NULL */
+    struct vec isos;            /* char *: ISO domains' images/ files, from
+                                 * the last refresh */
 };
 
 struct audit {
@@ -256,6 +258,7 @@ struct cluster *model_cluster_by_name(const struct model *m, const char *name);
 struct host *model_host_by_id(const struct model *m, int64_t id);
 struct host *model_host_by_name(const struct model *m, const char *name);
 struct sd *model_sd_by_name(const struct model *m, const char *name);
+struct sd *model_sd_by_id(const struct model *m, int64_t id);
 /* A VM anywhere in the fleet, by UUID or by name.  By name, *ambiguous is
  * set when two hosts have a VM of that name (the first is returned). */
 struct vm *model_vm_by_uuid(const struct model *m, const char *uuid);
