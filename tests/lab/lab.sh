@@ -62,7 +62,7 @@ LAB_CAPS_CACHE=${LAB_CAPS_CACHE:-}
 LAB_QUIET=${LAB_QUIET:-0}
 
 LAB_PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
-qemu-system-x86 qemu-utils tini util-linux"
+qemu-system-x86 qemu-utils qemu-block-extra tini util-linux"
 LIBVIRTD=/usr/sbin/libvirtd
 MARKER=.virtdeck-lab
 TCP_PORT=16509
@@ -150,6 +150,9 @@ need_install() {
     done
     compgen -G "/usr/lib/*/libvirt/connection-driver/libvirt_driver_qemu.so" \
         >/dev/null || return 0
+    # QEMU's nfs:// and iscsi:// disks (storage domains)
+    compgen -G "/usr/lib/*/qemu/block-nfs.so" >/dev/null || return 0
+    compgen -G "/usr/lib/*/qemu/block-iscsi.so" >/dev/null || return 0
     return 1
 }
 

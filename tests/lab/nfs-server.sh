@@ -19,6 +19,11 @@
 # 127.0.0.1:NFSPORT:MOUNTPORT.  The export path seen by clients is the
 # folder's absolute path.
 #
+# NFS_BIND_ADDR (default 127.0.0.1) is the address ganesha binds; set it
+# empty inside a network namespace that has only lo: ganesha then binds the
+# wildcard address, which reaches only lo there (with Bind_addr it refuses
+# to start in such a namespace).
+#
 # ganesha registers NFSv3 and MOUNT with rpcbind when it starts and exits
 # if it cannot.  When no rpcbind answers, the script runs one for a moment
 # in a private network namespace (so nothing listens on port 111 of this
@@ -99,7 +104,7 @@ write_conf() {
     cat <<EOF
 # ganesha.conf for virtdeck's tests, written by $PROG
 NFS_CORE_PARAM {
-    Bind_addr = 127.0.0.1;
+$([ -n "${NFS_BIND_ADDR-127.0.0.1}" ] && echo "    Bind_addr = ${NFS_BIND_ADDR-127.0.0.1};")
     NFS_Port = $nfsport;
     MNT_Port = $mntport;
     Protocols = 3;

@@ -1,0 +1,214 @@
+#!/bin/bash
+# shared-storage.sh: VMs whose disks live on storage domains, on real
+# libvirtd + QEMU hosts, with nfs-ganesha and tgtd:
+#  - an NFS data domain, an NFS ISO domain and an iSCSI data domain are
+#    added, attached and activated; the data center gets an SPM;
+#  - a guest ISO (the lab guest's boot sector, El Torito) is uploaded to
+#    the ISO domain as 0640 36:36, and a VM boots from it (nfs:// CD-ROM);
+#  - a VM created with its disk on the NFS data domain gets a sparse raw
+#    file disks/UUID.img (36:36, 0660) and opens it as an nfs:// disk; one
+#    on the iSCSI domain gets a free LUN as an iscsi:// disk; both boot the
+#    guest from that disk;
+#  - each migrates live to the other host without a storage copy (the
+#    same network disk on the destination, nothing new in the hosts' local
+#    storage) and its guest goes on ticking;
+#  - a disk on a domain not attached, or on a used-up iSCSI domain, is
+#    refused with the reason.
+# QEMU's NFS client has no port setting: it asks rpcbind on port 111 and
+# talks NFS on 2049.  So the whole test runs in a private network
+# namespace with only lo (and a private /run for rpcbind's socket and
+# lock), where those standard ports are free; the lab's libvirtd hosts,
+# rpcbind, ganesha, tgtd and virtdeck all run inside it.
+# shellcheck disable=SC2154
+if [ -z "${BASH_VERSION:-}" ]; then
+    exec bash "$0" "$@"
+fi
+if [ "${VD_SHARED_NS:-}" != 1 ]; then
+    # Outside: install what is missing (the namespace has no network).
+    # shellcheck source=common.sh
+    . "$(cd "$(dirname "$0")" && pwd)/common.sh"
+    need_root "the shared-storage lab needs root"
+    unshare --net --mount --propagation private true 2>/dev/null ||
+        skip_all "this machine refuses network and mount namespaces"
+    need_deps "the lab's packages" bash "$here/lab.sh" deps
+    need_deps "nfs-ganesha" bash "$here/nfs-server.sh" deps
+    need_deps "tgt" bash "$here/iscsi-target.sh" deps
+    need_deps "genisoimage" bash -c 'command -v genisoimage >/dev/null ||
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq genisoimage >/dev/null 2>&1'
+    rm -rf "$T"
+    trap - EXIT
+    VD_SHARED_NS=1 exec unshare --net --mount --propagation private -- \
+        bash "$0" "$@"
+fi
+
+# Inside the namespaces: lo, and a /run of our own.
+ip link set lo up || { echo "Bail out! cannot bring lo up"; exit 1; }
+SS_RUN=$(mktemp -d /tmp/vdss-run.XXXXXX)
+mkdir -p "$SS_RUN/lock" "$SS_RUN/rpcbind" "$SS_RUN/libvirt" "$SS_RUN/tgtd"
+chown _rpc "$SS_RUN/rpcbind" 2>/dev/null || true
+mount --bind "$SS_RUN" /run || { echo "Bail out! cannot mount a private /run"; exit 1; }
+
+LAB_N=2
+LAB_IP_BASE=70
+# shellcheck source=lib-lab.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib-lab.sh"
+
+NFS=$here/nfs-server.sh
+ISCSI=$here/iscsi-target.sh
+
+NSTATE=$T/nfs
+ISTATE=$T/iscsi
+EXP=$T/exports
+RB_PID=
+ss_cleanup() {
+    bash "$NFS" stop "$NSTATE" >/dev/null 2>&1
+    bash "$ISCSI" stop "$ISTATE" 3260 >/dev/null 2>&1
+    [ -n "$RB_PID" ] && kill "$RB_PID" 2>/dev/null
+    lab_cleanup
+    rm -rf "$SS_RUN"
+}
+trap ss_cleanup EXIT
+
+# rpcbind stays up: QEMU asks it for the MOUNT port at every open.
+setsid rpcbind -f </dev/null >"$T/rpcbind.log" 2>&1 &
+RB_PID=$!
+wait_for 5 rpcinfo -p 127.0.0.1 >/dev/null 2>&1
+ok $? "rpcbind answers on 127.0.0.1:111 (inside the namespace)"
+
+mkdir -p "$EXP/data" "$EXP/iso"
+chown 36:36 "$EXP/data" "$EXP/iso"
+if ! NFS_BIND_ADDR='' bash "$NFS" start "$NSTATE" 2049 "$EXP/data" \
+        "$EXP/iso" >/dev/null 2>"$T/nfs.err"; then
+    sed 's/^/# /' "$T/nfs.err"
+    echo "Bail out! nfs-ganesha did not start on port 2049"
+    exit 1
+fi
+ok 0 "nfs-ganesha serves two exports on the standard port 2049"
+if ! bash "$ISCSI" start "$ISTATE" 3260 >/dev/null 2>"$T/iscsi.err"; then
+    sed 's/^/# /' "$T/iscsi.err"
+    echo "Bail out! tgtd did not start on port 3260"
+    exit 1
+fi
+. "$ISTATE/target.env"
+ok 0 "tgtd serves its targets on 127.0.0.1:3260"
+
+# --- the domains ---
+run VDL storage add nfsdata --role data --nfs "127.0.0.1:$EXP/data"
+is "$rc" 0 "an NFS data domain is added (server without ports)"
+run VDL storage add isos --role iso --nfs "127.0.0.1:$EXP/iso"
+is "$rc" 0 "an NFS ISO domain is added"
+run VDL storage add sandata --iscsi "$ISCSI_PORTAL" --target \
+    "$ISCSI_TARGET_OPEN" --lun 1
+is "$rc" 0 "an iSCSI data domain with one LUN is added"
+
+# without an active data domain there is no SPM: disks cannot be made
+run VDL vm create early --cluster lab-cluster --memory 64 \
+    --storage-domain nfsdata --disk-size 1
+ok "$([ "$rc" != 0 ]; echo $?)" "a disk on a domain that is not attached is refused"
+like "$err" "not attached to data center 'lab'" "saying to attach it"
+
+for d in nfsdata isos sandata; do
+    run VDL storage attach "$d" --dc lab
+    is "$rc" 0 "$d is attached to data center lab"
+done
+spm_line() { VDL --dump | grep -i 'spm'; }
+wait_for 20 spm_line >/dev/null
+ok $? "data center lab has an SPM: $(spm_line | head -n 1 | tr -s ' ')"
+
+# --- an ISO that boots the lab guest, uploaded through virtdeck ---
+mkdir -p "$T/isoroot"
+cp "$GUEST_IMG" "$T/isoroot/boot.img"
+genisoimage -quiet -o "$T/vdguest.iso" -b boot.img -no-emul-boot \
+    -boot-load-size 4 -V VDGUEST "$T/isoroot" 2>"$T/geniso.err"
+ok $? "a bootable guest ISO was made"
+run VDL iso upload --domain isos "$T/vdguest.iso"
+is "$rc" 0 "the ISO is uploaded to the ISO domain"
+ISO_FILE=$EXP/iso/images/vdguest.iso
+is "$(stat -c '%a %u:%g' "$ISO_FILE" 2>/dev/null)" "640 36:36" \
+    "it is 0640 and owned by 36:36"
+cmp -s "$T/vdguest.iso" "$ISO_FILE"
+ok $? "with the same bytes"
+
+serial() { eval "echo \"\$LAB_LOG_$1/$2-serial.log\""; }
+last_tick() {
+    sed -n 's/^tick \([0-9]*\).*/\1/p' "$1" 2>/dev/null | tail -n 1
+}
+ticks_past() {
+    local n
+    n=$(last_tick "$1")
+    [ -n "$n" ] && [ "$n" -gt "$2" ]
+}
+dumpxml() { eval "virsh -q -c \"\$LAB_URI_$1\" dumpxml \"$2\"" 2>/dev/null; }
+local_images() { eval "ls \"\$LAB_ROOT/host$1/lib/images\"" 2>/dev/null | sort; }
+
+run VDL vm create isovm --cluster lab-cluster --host labhost1 --memory 64 \
+    --iso isos/vdguest.iso --boot cdrom --graphics none --start
+is "$rc" 0 "a VM booting from the ISO domain's image is created and started"
+[ "$rc" = 0 ] || echo "# $out $err"
+dumpxml 1 isovm >"$T/isovm.xml"
+grep -q "protocol='nfs' name='$EXP/iso/images/vdguest.iso'" "$T/isovm.xml"
+ok $? "its CD-ROM is an nfs:// network disk with the leading slash"
+grep -q "<identity user='+36' group='+36'/>" "$T/isovm.xml"
+ok $? "opened as vdsm:kvm (36:36)"
+wait_for 60 grep -q '^tick 2' "$(serial 1 isovm)"
+ok $? "the guest booted from the ISO and ticks on host1"
+
+# --- a VM with its disk on the NFS data domain ---
+run VDL vm create nfsvm --cluster lab-cluster --host labhost1 --memory 64 \
+    --storage-domain nfsdata --disk-size 1 --boot disk --graphics none
+is "$rc" 0 "a VM with a 1 GiB disk on the NFS data domain is created"
+[ "$rc" = 0 ] || echo "# $out $err"
+DISK=$(ls "$EXP/data/disks"/*.img 2>/dev/null | head -n 1)
+ok "$([ -n "$DISK" ]; echo $?)" "its disk is a file in disks/: ${DISK##*/}"
+is "$(stat -c '%a %u:%g %s' "$DISK" 2>/dev/null)" "660 36:36 1073741824" \
+    "0660, 36:36, 1 GiB"
+ok "$([ "$(du -k "$DISK" | cut -f1)" -lt 1024 ]; echo $?)" "and sparse"
+like "$(VDL events --json)" "SPM host" "the disk was made on behalf of the SPM"
+dumpxml 1 nfsvm >"$T/nfsvm.xml"
+grep -q "protocol='nfs' name='$EXP/data/disks/${DISK##*/}'" "$T/nfsvm.xml"
+ok $? "the VM's disk is an nfs:// network disk"
+# the lab guest onto the new disk, as an installer would have done
+dd if="$GUEST_IMG" of="$DISK" bs=512 count=1 conv=notrunc status=none
+run VDL vm start nfsvm
+is "$rc" 0 "it starts"
+wait_for 60 grep -q '^tick 2' "$(serial 1 nfsvm)"
+ok $? "its guest boots from the NFS disk and ticks"
+
+# --- a VM on the iSCSI data domain ---
+run VDL vm create sanvm --cluster lab-cluster --host labhost1 --memory 64 \
+    --storage-domain sandata --boot disk --graphics none
+is "$rc" 0 "a VM with its disk on the iSCSI data domain is created"
+[ "$rc" = 0 ] || echo "# $out $err"
+dumpxml 1 sanvm >"$T/sanvm.xml"
+grep -q "protocol='iscsi' name='$ISCSI_TARGET_OPEN/1'" "$T/sanvm.xml"
+ok $? "its disk is LUN 1 as an iscsi:// network disk"
+dd if="$GUEST_IMG" of="$ISTATE/open-lun1.img" bs=512 count=1 conv=notrunc \
+    status=none
+run VDL vm start sanvm
+is "$rc" 0 "it starts"
+wait_for 60 grep -q '^tick 2' "$(serial 1 sanvm)"
+ok $? "its guest boots from the LUN and ticks"
+run VDL vm create sanvm2 --cluster lab-cluster --memory 64 \
+    --storage-domain sandata --boot disk
+ok "$([ "$rc" != 0 ]; echo $?)" "a second VM on the one-LUN iSCSI domain is refused"
+like "$err" "Every LUN of storage domain 'sandata'" "saying every LUN is used"
+
+# --- live migration without a storage copy ---
+before_local=$(local_images 1; local_images 2)
+for vm in nfsvm sanvm isovm; do
+    n=$(last_tick "$(serial 1 $vm)")
+    run VDL vm migrate "$vm" --to labhost2
+    is "$rc" 0 "$vm migrates live to labhost2"
+    [ "$rc" = 0 ] || echo "# $out $err"
+    printf '%s\n' "$out$err" | grep -qi 'copy'
+    ok "$([ $? != 0 ]; echo $?)" "without copying its storage"
+    is "$(domstate 2 $vm)" "running" "$vm runs on labhost2"
+    wait_for 30 ticks_past "$(serial 2 $vm)" "${n:-0}"
+    ok $? "its guest goes on ticking on labhost2 (from tick ${n:-?})"
+done
+dumpxml 2 nfsvm | grep -q "protocol='nfs' name='$EXP/data/disks/${DISK##*/}'"
+ok $? "on labhost2 nfsvm opens the same NFS disk"
+is "$(local_images 1; local_images 2)" "$before_local" \
+    "nothing was copied into the hosts' local storage"
+
+done_testing
