@@ -1116,6 +1116,7 @@ cmd_run(struct engine *e, const struct cli_opts *o)
     loop_add_signal(SIGINT, run_signal, &c);
     loop_add_before_sleep(run_flush, &c);
     engine_start(e);
+    engine_sd_monitor_start(e);
     loop_run(run_stopped, &c);
     run_flush(&c);
     /* c lives on this stack frame: nothing may call back into it later */

@@ -69,6 +69,8 @@ static const struct opt opts[] = {
       offsetof(struct config, reconnect_max), 1, 3600, "60.0" },
     { "ha_grace", OPT_SECONDS,
       offsetof(struct config, ha_grace), 1, 3600, "30.0" },
+    { "storage_interval", OPT_SECONDS,
+      offsetof(struct config, storage_interval), 1, 3600, "30.0" },
     { "database", OPT_PATH, offsetof(struct config, database), 0, 0,
       "\"~/.local/share/virtdeck/virtdeck.db\"" },
     { "log_file", OPT_PATH, offsetof(struct config, log_file), 0, 0,
@@ -126,6 +128,7 @@ config_new(void)
     c->keepalive_count = 3;
     c->reconnect_max = 60.0;
     c->ha_grace = 30.0;
+    c->storage_interval = 30.0;
     c->color = true;
     return c;
 }
@@ -623,6 +626,7 @@ stage_new(const struct config *c)
     st->keepalive_count = c->keepalive_count;
     st->reconnect_max = c->reconnect_max;
     st->ha_grace = c->ha_grace;
+    st->storage_interval = c->storage_interval;
     st->database = xstrdup(c->database);
     st->log_file = xstrdup(c->log_file);
     st->color = c->color;
@@ -639,6 +643,7 @@ stage_apply(struct config *c, struct config *st)
     c->keepalive_count = st->keepalive_count;
     c->reconnect_max = st->reconnect_max;
     c->ha_grace = st->ha_grace;
+    c->storage_interval = st->storage_interval;
     free(c->database);
     c->database = st->database;
     st->database = NULL;

@@ -33,6 +33,7 @@ struct config {
     int keepalive_count;        /* 1 .. 100 */
     double reconnect_max;       /* back-off ceiling, seconds, 1 .. 3600 */
     double ha_grace;            /* a lost host's seconds to come back, 1 .. 3600 */
+    double storage_interval;    /* seconds between storage domain checks */
     char *database;             /* NULL: store_default_path() */
     char *log_file;             /* NULL: no log unless -v */
     bool color;                 /* false: monochrome */

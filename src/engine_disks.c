@@ -30,8 +30,6 @@
 #include "util/mem.h"
 #include "vmspec.h"
 
-#define SD_REFRESH_MS 30000    /* space and ISO lists */
-
 /* An attached, active domain of the data center, or NULL (err_set). */
 static struct sd *
 dc_domain(struct engine *e, const char *name, int64_t dc_id)
@@ -552,7 +550,8 @@ sd_tick(void *opaque)
 void
 engine_sd_monitor_start(struct engine *e)
 {
-    e->sd_timer = loop_add_timer(SD_REFRESH_MS, sd_tick, e);
+    e->sd_timer = loop_add_timer((int)(e->cfg->storage_interval * 1000),
+                                 sd_tick, e);
     engine_sd_refresh(e);
 }
 

@@ -330,13 +330,13 @@ test_errors(void)
     error_starts("color = true;\n\nrefresh_intervall = 2.0;\n",
                  "F:3: unknown setting 'refresh_intervall'; known settings "
                  "are: refresh_interval, connect_timeout, keepalive_interval,"
-                 " keepalive_count, reconnect_max, ha_grace, database, log_file, color,"
+                 " keepalive_count, reconnect_max, ha_grace, storage_interval, database, log_file, color,"
                  " colors, keys", "a misspelt setting is refused");
     is_error("colors = {\n  header = \"white\";\n};\nkeys = {};\n"
              "quit = \"q\";\n",
              "F:5: unknown setting 'quit'; known settings are: "
              "refresh_interval, connect_timeout, keepalive_interval, "
-             "keepalive_count, reconnect_max, ha_grace, database, log_file, color, "
+             "keepalive_count, reconnect_max, ha_grace, storage_interval, database, log_file, color, "
              "colors, keys", "a binding outside keys = { } is refused");
 
     /* A file with an error changes nothing, even what came before it. */

@@ -334,8 +334,10 @@ tree_row(void *opaque, size_t i, WINDOW *w, int y, int x, int width,
         /* active '#'; in maintenance 'm'; attached nowhere '-' */
         sym = a ? (a->active ? '#' : 'm') : '-';
         color = a ? (a->active ? CE_NORMAL : CE_STATE_WARN) : CE_STATE_OFF;
-        if (sd && sd->problem)
+        if (sd && sd->problem) {
+            sym = '!';          /* unreachable: readable without colour */
             color = CE_STATE_DOWN;
+        }
         break;
     }
     default:

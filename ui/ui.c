@@ -1467,6 +1467,8 @@ ui_run(struct engine *e, const struct config *cfg, const struct cli_opts *o)
     watch = loop_add_fd(STDIN_FILENO, LOOP_READ, on_stdin, ui);
     if (engine_start(e) < 0)
         ui_message(ui, UI_MSG_ERROR, "%s", err_msg());
+    else
+        engine_sd_monitor_start(e);
     ui_flush(ui);
     while (!ui->quit)
         loop_run(NULL, NULL);
