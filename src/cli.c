@@ -42,6 +42,7 @@ enum {
     OPT_AUTO_CONVERGE, OPT_POSTCOPY, OPT_COPY_STORAGE, OPT_NO_AUTO_CONVERGE,
     OPT_NO_POSTCOPY, OPT_ROLE, OPT_NFS, OPT_ISCSI, OPT_TARGET, OPT_LUN,
     OPT_CHAP_USER, OPT_CHAP_SECRET_FILE, OPT_DOMAIN,
+    OPT_NO_CHECK,
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +59,7 @@ static const struct option long_opts[] = {
     { "description", required_argument, NULL, OPT_DESCRIPTION },
     { "since", required_argument, NULL, OPT_SINCE },
     { "read-only", no_argument, NULL, OPT_READ_ONLY },
+    { "no-check", no_argument, NULL, OPT_NO_CHECK },
     { "host", required_argument, NULL, OPT_HOST },
     { "vcpus", required_argument, NULL, OPT_VCPUS },
     { "memory", required_argument, NULL, OPT_MEMORY },
@@ -120,7 +122,10 @@ cli_usage(FILE *out)
                    "     [--[no-]auto-converge] [--[no-]postcopy]\n"
                    "     [--timeout S] [--timeout-action abort|postcopy|suspend]\n"
                    "                                        migration defaults of a cluster\n"
-                   "  host add NAME URI --cluster CLUSTER   add a libvirt host\n"
+                   "  host add NAME URI --cluster CLUSTER   add a libvirt host, then check it\n"
+                   "                                        (--no-check: skip the checks)\n"
+                   "  host check NAME [--json]              FQDN, name resolution, libvirt, KVM,\n"
+                   "                                        firewall ports, clock, web console\n"
                    "  host remove NAME                      remove a host without VMs\n"
                    "  host spm-priority NAME N              0..10 (highest is SPM first), -1 never\n"
                    "  host maintenance NAME                 move its VMs away, then maintenance\n"
@@ -239,6 +244,7 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
         case OPT_CHAP_USER: o->chap_user = optarg; break;
         case OPT_CHAP_SECRET_FILE: o->chap_secret_file = optarg; break;
         case OPT_DOMAIN: o->domain = optarg; break;
+        case OPT_NO_CHECK: o->no_check = true; break;
         case ':':
             fprintf(stderr, _("virtdeck: option '%s' needs a value; see "
                               "'virtdeck --help'.\n"), argv[optind - 1]);
@@ -1316,7 +1322,7 @@ cli_main(int argc, char **argv, cli_console_fn console)
     struct engine *e = NULL;
     unsigned flags = 0;
     int rc;
-    bool inventory;
+    bool inventory, host_check;
 
     rc = cli_parse(argc, argv, &o);
     if (rc != CLI_OK)
@@ -1357,6 +1363,11 @@ cli_main(int argc, char **argv, cli_console_fn console)
                              streq(o.words[0], "host") ||
                              streq(o.words[0], "storage") ||
                              streq(o.words[0], "iso"));
+    /* host check changes nothing: it works on the demo too */
+    host_check = inventory && o.nwords > 1 && streq(o.words[0], "host") &&
+                 streq(o.words[1], "check");
+    if (host_check)
+        inventory = false;
     if (inventory && o.demo) {
         fprintf(stderr, _("virtdeck: the demo is not saved: drop --demo to "
                           "change your inventory.\n"));
@@ -1381,10 +1392,18 @@ cli_main(int argc, char **argv, cli_console_fn console)
         rc = CLI_FAILED;
         goto cleanup;
     }
-    if (inventory && streq(o.words[0], "iso"))
+    if (host_check) {
+        engine_start(e);
+        rc = cli_host_check(e, cfg, &o);
+    } else if (inventory && streq(o.words[0], "iso")) {
         rc = cli_storage(e, &o);
-    else if (inventory)
+    } else if (inventory) {
         rc = cmd_inventory(e, &o);
+        /* a host just added: run its preflight; failures only warn */
+        if (rc == CLI_OK && streq(o.words[0], "host") &&
+            streq(o.words[1], "add") && !o.no_check)
+            cli_host_add_check(e, cfg, o.words[2]);
+    }
     else if (o.nwords && streq(o.words[0], "vm"))
         rc = cmd_vm(e, cfg, &o);
     else if (o.nwords && streq(o.words[0], "run"))

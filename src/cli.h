@@ -36,6 +36,7 @@ struct cli_opts {
     /* storage */
     const char *role, *nfs, *iscsi, *target, *lun, *chap_user;
     const char *chap_secret_file, *domain;
+    bool no_check;          /* host add: skip the preflight */
     int nwords;
     char **words;           /* the command words, borrowed from argv */
 };
@@ -53,5 +54,11 @@ void cli_usage(FILE *out);
 int cli_main(int argc, char **argv, cli_console_fn console);
 /* storage add|discover|luns, iso upload|list (cli_storage.c). */
 int cli_storage(struct engine *e, const struct cli_opts *o);
+/* host check NAME [--json] (cli_preflight.c). */
+int cli_host_check(struct engine *e, const struct config *cfg,
+                   const struct cli_opts *o);
+/* The preflight of a host just added, printed; failures are warnings. */
+void cli_host_add_check(struct engine *e, const struct config *cfg,
+                        const char *name);
 
 #endif

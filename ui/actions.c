@@ -109,6 +109,10 @@ static const struct action_info table[ACT__COUNT] = {
     [ACT_HOST_SPM_PRIORITY] = { "host-spm-priority", "I", NULL,
                                 N_("Set the selected host's SPM priority, "
                                    "-1 to 10 (a form)") },
+    [ACT_HOST_CHECK] = { "host-check", "H", NULL,
+                         N_("Check the selected host: FQDN, name "
+                            "resolution, libvirt, KVM, firewall ports, "
+                            "clock, web console") },
     [ACT_SD_ATTACH] = { "storage-attach", "T", NULL,
                         N_("Attach the selected storage domain to a data "
                            "center (a form)") },

@@ -14,6 +14,7 @@
 #include "ui/draw.h"
 #include "ui/formkit.h"
 #include "ui/forms.h"
+#include "ui/preflight_view.h"
 #include "ui/scr_tree.h"
 #include "src/engine.h"
 #include "src/model.h"
@@ -305,6 +306,9 @@ form_submit(struct ui *ui, struct modal *m)
         ui_message(ui, UI_MSG_OK, "%s", a && a->message ? a->message
                    : _("Saved."));
     }
+    /* a new host: show its checks (it is added whatever they find) */
+    if (f->kind == FORM_HOST_ADD)
+        preflight_view_open(ui, v0);
     return UI_CLOSE;
 }
 

@@ -28,6 +28,7 @@
 #include "ui/forms.h"
 #include "ui/help.h"
 #include "ui/host_ops.h"
+#include "ui/preflight_view.h"
 #include "ui/migform.h"
 #include "ui/scr_console.h"
 #include "ui/scr_list.h"
@@ -304,6 +305,12 @@ ui_tree_selected(struct ui *ui, const struct node *n)
         scr_list_set_scope(ui, n, NULL);
     }
     sync_current(ui);
+}
+
+const struct config *
+ui_config(const struct ui *ui)
+{
+    return ui->cfg;
 }
 
 /* ---- modals ---- */
@@ -917,6 +924,10 @@ infra_action(struct ui *ui, enum action a)
         if (want_kind(ui, NODE_HOST))
             host_ops_action(ui, a);
         break;
+    case ACT_HOST_CHECK:
+        if (want_kind(ui, NODE_HOST))
+            preflight_view_open(ui, node_host(ui, &ui->cur)->name);
+        break;
     case ACT_SD_ATTACH:
     case ACT_SD_DETACH:
     case ACT_SD_ACTIVATE:
@@ -993,6 +1004,7 @@ global_action(struct ui *ui, enum action a)
     case ACT_HOST_ACTIVATE:
     case ACT_HOST_CONFIRM_REBOOTED:
     case ACT_HOST_SPM_PRIORITY:
+    case ACT_HOST_CHECK:
     case ACT_SD_ATTACH:
     case ACT_SD_DETACH:
     case ACT_SD_ACTIVATE:

@@ -110,6 +110,8 @@ struct modal {
 enum ui_msg { UI_MSG_INFO, UI_MSG_OK, UI_MSG_ERROR };
 
 struct model *ui_model(struct ui *ui);
+/* The configuration in force; borrowed for the console's life. */
+const struct config *ui_config(const struct ui *ui);
 struct engine *ui_engine(struct ui *ui);
 /* Screen size. */
 int ui_rows(const struct ui *ui);

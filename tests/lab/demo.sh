@@ -88,8 +88,8 @@ up() {
     if [ ! -f "$db" ]; then
         "$vd" --db "$db" dc add lab --description "libvirt hosts on this machine"
         "$vd" --db "$db" cluster add lab-cluster --dc lab
-        "$vd" --db "$db" host add labhost1 "$LAB_TCP_URI_1" --cluster lab-cluster
-        "$vd" --db "$db" host add labhost2 "$LAB_TCP_URI_2" --cluster lab-cluster
+        "$vd" --db "$db" host add labhost1 "$LAB_TCP_URI_1" --cluster lab-cluster --no-check
+        "$vd" --db "$db" host add labhost2 "$LAB_TCP_URI_2" --cluster lab-cluster --no-check
     fi
     local how=TCG
     [ "$LAB_VIRT_TYPE" != kvm ] || how=KVM

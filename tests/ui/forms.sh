@@ -66,6 +66,11 @@ check "a URI with spaces is refused" wait_for "space or control character"
 keys C-u
 type_text "qemu+tcp://127.0.0.1:1/system"
 keys Enter
+check "the new host's checks open after the form" \
+    wait_for "Host check: lost-host"
+check "they say libvirt is unreachable" wait_for "Connection refused" 20
+keys Escape
+check "Esc closes them" wait_gone "Host check: lost-host"
 check "the host is added" \
     wait_for "Host 'lost-host' (qemu+tcp://127.0.0.1:1/system) added"
 check "and becomes NonResponsive with the reason" \
