@@ -34,6 +34,11 @@ struct vm *engine_find_vm(struct engine *e, const char *name,
 /* engine_storage.c: elect SPMs and set data center states again. */
 void engine_spm_update(struct engine *e);
 
+/* engine_tasks.c: at start-up, tasks of dead processes become
+ * interrupted and recent ones are shown; on the tick, progress is saved. */
+void engine_tasks_open(struct engine *e, bool writable);
+void engine_tasks_sync(struct engine *e);
+
 /* engine_ha.c: maintenance and HA, wired to the backend's host hook. */
 void engine_ha_start(struct engine *e);
 void engine_ha_stop(struct engine *e);
