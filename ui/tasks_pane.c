@@ -664,7 +664,8 @@ tasks_cancel(struct ui *ui)
     text = xasprintf(_("Cancel the migration of VM '%s' from host '%s' to "
                        "host '%s'? The VM keeps running on host '%s'."),
                      t->object, host_name(m, t->src_host, NULL),
-                     host_name(m, t->dst_host, NULL), host_name(m, t->src_host, NULL));
+                     host_name(m, t->dst_host, NULL),
+                     host_name(m, t->src_host, NULL));
     dialog_confirm(ui, _("Cancel migration"), text, false, cancel_yes, arg,
                    free);
     free(text);
