@@ -202,8 +202,8 @@ one_host() {
     [ "$n" -eq 1 ]
 }
 wait_for 60 one_host
-ok $? "vd-mig runs on exactly one host ($(domstate 1 vd-mig) /" \
-    "$(domstate 2 vd-mig))"
+ok $? "vd-mig runs on exactly one host (host1: $(domstate 1 vd-mig);\
+ host2: $(domstate 2 vd-mig))"
 
 # ---- 3. a frozen host does not hold up the console or the other host ----
 console
