@@ -5,6 +5,7 @@ b=${1:-.}
 "$b/bench/refresh" 10000 15
 if [ "$(id -u)" -eq 0 ]; then
     top_builddir=$b bash "$(dirname "$0")/migrate.sh" 5
+    top_builddir=$b bash "$(dirname "$0")/frozen-host.sh" 40
 fi
 if [ -x "$b/bench/render" ]; then
     "$b/bench/render"

@@ -162,6 +162,8 @@ cli_usage(FILE *out)
                    "  iso upload --domain NAME FILE... [--force]\n"
                    "  iso list NAME                         ISO images of an ISO domain\n"
                    "  events [--since WHEN] [--json]        list the audit log\n"
+                   "  tasks [--json]                        tasks, interrupted ones with what\n"
+                   "                                        they may have left behind\n"
                    "  run                                   the engine without a screen: keep\n"
                    "                                        hosts watched, HA on; print events\n"
                    "\n"
@@ -1286,6 +1288,178 @@ cmd_events(const struct config *cfg, const struct cli_opts *o)
     return rc;
 }
 
+/* ---- tasks ---- */
+
+struct tasks_ctx {
+    bool json;
+    bool first;
+    unsigned n;
+};
+
+static void
+json_or_null(struct strbuf *b, const char *s)
+{
+    if (s)
+        sb_add_json(b, s);
+    else
+        sb_add(b, "null");
+}
+
+/* "TYPE\tWHAT\tWHERE": the type and the rest, for JSON. */
+static void
+left_json(struct strbuf *b, const char *item)
+{
+    const char *t1 = strchr(item, '\t');
+    const char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+    char *type = t1 ? xstrndup(item, (size_t)(t1 - item)) : xstrdup(item);
+    char *what = t1 ? (t2 ? xstrndup(t1 + 1, (size_t)(t2 - t1 - 1))
+                          : xstrdup(t1 + 1)) : xstrdup("");
+    char *check = task_left_describe(item);
+
+    sb_add(b, "{\"type\":");
+    sb_add_json(b, type);
+    sb_add(b, ",\"what\":");
+    sb_add_json(b, what);
+    sb_add(b, ",\"where\":");
+    sb_add_json(b, t2 ? t2 + 1 : "");
+    sb_add(b, ",\"check\":");
+    sb_add_json(b, check);
+    sb_add(b, "}");
+    free(type);
+    free(what);
+    free(check);
+}
+
+static void
+print_task(struct task *t, void *opaque)
+{
+    struct tasks_ctx *c = opaque;
+    struct strbuf b = { 0 };
+    const char *state = task_state_name(t->state);
+
+    if (c->json) {
+        sb_add(&b, c->first ? "[" : ",");
+        sb_addf(&b, "{\"id\":%lld,\"kind\":", (long long)t->db_id);
+        sb_add_json(&b, task_kind_key(t->kind));
+        sb_add(&b, ",\"object\":");
+        sb_add_json(&b, t->object);
+        sb_add(&b, ",\"vm_uuid\":");
+        if (t->vm_uuid[0])
+            sb_add_json(&b, t->vm_uuid);
+        else
+            sb_add(&b, "null");
+        sb_add(&b, ",\"src_host\":");
+        json_or_null(&b, t->src_name);
+        sb_add(&b, ",\"dst_host\":");
+        json_or_null(&b, t->dst_name);
+        sb_add(&b, ",\"state\":");
+        sb_add_json(&b, state);
+        sb_addf(&b, ",\"started\":%lld,\"ended\":", (long long)t->started);
+        if (t->ended)
+            sb_addf(&b, "%lld", (long long)t->ended);
+        else
+            sb_add(&b, "null");
+        if (t->percent >= 0)
+            sb_addf(&b, ",\"percent\":%.1f", t->percent);
+        else
+            sb_add(&b, ",\"percent\":null");
+        sb_add(&b, ",\"message\":");
+        json_or_null(&b, t->message);
+        sb_addf(&b, ",\"pid\":%d,\"other_process\":%s,\"left_behind\":[",
+                t->owner_pid, t->foreign ? "true" : "false");
+        for (size_t i = 0; i < t->left.len; i++) {
+            if (i)
+                sb_add(&b, ",");
+            left_json(&b, t->left.items[i]);
+        }
+        sb_add(&b, "],\"resolved\":");
+        json_or_null(&b, t->resolved);
+        sb_add(&b, "}\n");
+    } else {
+        char when[32], pct[16] = "-";
+        struct tm tm;
+        char *obj = text_safe(t->object ? t->object : "");
+        char *route = xasprintf("%s -> %s", t->src_name ? t->src_name : "-",
+                                t->dst_name ? t->dst_name : "-");
+        char *r = text_safe(route);
+
+        localtime_r(&t->started, &tm);
+        strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+        if (t->percent >= 0)
+            snprintf(pct, sizeof(pct), "%.0f%%", t->percent);
+        sb_addf(&b, "%-5lld %s  %-10s %-20s %-11s %-24s %5s  pid %d%s\n",
+                (long long)t->db_id, when, task_kind_key(t->kind), obj, state,
+                r, pct, t->owner_pid,
+                t->foreign ? _(" (running in another virtdeck)") : "");
+        free(obj);
+        free(route);
+        free(r);
+        if (t->message && t->state != TASK_RUNNING) {
+            char *msg = text_safe(t->message);
+            sb_addf(&b, "      %s\n", msg);
+            free(msg);
+        }
+        for (size_t i = 0; t->state == TASK_INTERRUPTED &&
+                           i < t->left.len; i++) {
+            char *d = task_left_describe(t->left.items[i]);
+            char *sd = text_safe(d);
+            sb_addf(&b, _("      left behind: %s\n"), sd);
+            free(d);
+            free(sd);
+        }
+        if (t->resolved) {
+            char *rs = text_safe(t->resolved);
+            sb_addf(&b, _("      resolved: %s\n"), rs);
+            free(rs);
+        }
+    }
+    c->first = false;
+    c->n++;
+    fputs(sb_str(&b), stdout);
+    sb_free(&b);
+    task_free(t);
+}
+
+/* virtdeck tasks [--json]: every stored task, newest first.  Opening the
+ * engine marks the tasks of dead processes interrupted (and audits them)
+ * unless the database is read-only; they are listed as interrupted
+ * either way. */
+static int
+cmd_tasks(const struct config *cfg, const struct cli_opts *o)
+{
+    struct tasks_ctx c = { .json = o->json, .first = true };
+    struct engine *e;
+    char *path;
+    int rc = CLI_OK;
+
+    if (o->nwords != 1) {
+        fprintf(stderr, _("virtdeck: usage: virtdeck %s\n"), "tasks [--json]");
+        return CLI_USAGE;
+    }
+    path = xstrdup(o->db_path ? o->db_path : cfg->database);
+    if (!path)
+        path = store_default_path();
+    if (!path || !store_file_exists(path)) {
+        if (o->json)
+            puts("[]");
+        free(path);
+        return CLI_OK;
+    }
+    e = engine_open(cfg, path, ENGINE_WRITE |
+                    (o->read_only ? ENGINE_READONLY : 0));
+    if (!e || engine_tasks_list(e, 0, print_task, &c) < 0) {
+        fprintf(stderr, "virtdeck: %s\n", err_msg());
+        rc = CLI_FAILED;
+    } else if (o->json) {
+        puts(c.first ? "[]" : "]");
+    } else if (!c.n) {
+        printf("%s\n", _("No tasks."));
+    }
+    engine_free(&e);
+    free(path);
+    return rc;
+}
+
 static void
 open_log(const struct config *cfg, bool verbose)
 {
@@ -1338,6 +1512,7 @@ cli_main(int argc, char **argv, cli_console_fn console)
     if (o.nwords && !streq(o.words[0], "dc") && !streq(o.words[0], "cluster") &&
         !streq(o.words[0], "host") && !streq(o.words[0], "vm") &&
         !streq(o.words[0], "events") && !streq(o.words[0], "run") &&
+        !streq(o.words[0], "tasks") &&
         !streq(o.words[0], "storage") && !streq(o.words[0], "iso")) {
         fprintf(stderr, _("virtdeck: unknown command '%s'; see 'virtdeck "
                           "--help'.\n"), o.words[0]);
@@ -1356,6 +1531,10 @@ cli_main(int argc, char **argv, cli_console_fn console)
     open_log(cfg, o.verbose);
     if (o.nwords && streq(o.words[0], "events")) {
         rc = cmd_events(cfg, &o);
+        goto cleanup;
+    }
+    if (o.nwords && streq(o.words[0], "tasks")) {
+        rc = cmd_tasks(cfg, &o);
         goto cleanup;
     }
     inventory = o.nwords && (streq(o.words[0], "dc") ||

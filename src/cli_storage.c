@@ -33,6 +33,9 @@ struct st_wait {
     bool want_luns;
     char *luns_csv;
     char *msg;
+    /* upload: its task */
+    struct engine *e;
+    int64_t task_id;
 };
 
 static int
@@ -295,7 +298,22 @@ static void
 up_progress(void *opaque, uint64_t done, uint64_t total, double mibs,
             double eta)
 {
+    struct st_wait *w = opaque;
+    struct task *task = w->e ? model_task_by_id(engine_model(w->e), w->task_id)
+                             : NULL;
     char d[16], t[16];
+
+    if (task && total) {
+        task->have_progress = true;
+        task->percent = 100.0 * (double)done / (double)total;
+        task->data_total = total;
+        task->data_processed = done;
+        task->data_remaining = total - done;
+        task->mem_bps = (uint64_t)(mibs * 1048576.0);
+        /* the store learns it in steps of 5%, not four times a second */
+        if (task->percent >= task->saved_percent + 5.0)
+            engine_task_update(w->e, task);
+    }
     text_bytes(d, sizeof(d), (double)done);
     text_bytes(t, sizeof(t), (double)total);
     if (eta >= 0)
@@ -338,18 +356,46 @@ iso_upload(struct engine *e, const struct cli_opts *o)
     if (!(sd = iso_domain(e, o->domain)))
         return CLI_FAILED;
     for (int i = 2; i < o->nwords && rc == CLI_OK; i++) {
-        struct st_wait w = { 0 };
+        struct st_wait w = { .e = e };
         struct sd_nfs_upload_opts uo = { .force = o->force };
         const char *base = strrchr(o->words[i], '/');
-        char *msg;
+        struct model *m = engine_model(e);
+        struct task *task;
+        char *msg, *part, *where, *item;
+        bool busy = false;
 
         base = base ? base + 1 : o->words[i];
+        /* the hidden name sd_nfs_upload writes to until the rename */
+        part = xasprintf("%s/.%s.part", SD_NFS_DIR_ISO, base);
+        where = xasprintf("%s:%s", sd->address, sd->path);
+        task = model_task_new(m, TASK_ISO_UPLOAD, base);
+        task_left_add(task, TASK_LEFT_FILE, part, where);
+        item = xstrdup(task->left.items[0]);
+        /* one upload of a name at a time: another living virtdeck may be
+         * writing that partial file now */
+        if (engine_task_busy(e, item, &busy) == 0 && busy) {
+            fprintf(stderr, _("virtdeck: another virtdeck is uploading '%s' "
+                              "to domain '%s' now: wait for it to end.\n"),
+                    base, sd->name);
+            model_task_end(m, task, TASK_FAILED, _("another upload of that "
+                                                   "name was running"));
+            free(part);
+            free(where);
+            free(item);
+            return CLI_FAILED;
+        }
+        engine_task_begin(e, task);
+        w.task_id = task->id;
         w.op = sd_nfs_upload(sd->address, sd->path, SD_NFS_DIR_ISO, o->words[i],
                              base, &uo, up_progress, up_done, &w);
         if (!w.op) {
             char *t = text_safe(err_msg());
+            model_task_end(m, task, TASK_FAILED, err_msg());
             fprintf(stderr, "virtdeck: %s\n", t);
             free(t);
+            free(part);
+            free(where);
+            free(item);
             return CLI_FAILED;
         }
         loop_add_signal(SIGINT, up_signal, &w);
@@ -358,8 +404,24 @@ iso_upload(struct engine *e, const struct cli_opts *o)
         loop_remove_signal(SIGINT, up_signal);
         loop_remove_signal(SIGTERM, up_signal);
         msg = xstrdup(w.msg ? w.msg : "");
+        task = model_task_by_id(m, w.task_id);
+        if (task)
+            model_task_end(m, task, w.ok ? TASK_DONE : w.interrupted
+                           ? TASK_CANCELLED : TASK_FAILED, msg);
         engine_audit(e, sd->name, "iso-upload", w.ok ? 1 : 0, msg);
+        if (w.ok) {
+            /* a stale partial file of an interrupted upload of this name
+             * was replaced, then renamed into place */
+            char *how = xasprintf(_("The partial file '%s' on '%s' was "
+                                    "replaced by a later upload of '%s'."),
+                                  part, where, base);
+            engine_task_resolve(e, sd->name, item, how);
+            free(how);
+        }
         free(msg);
+        free(part);
+        free(where);
+        free(item);
         if (w.ok)
             printf("%s\n", w.msg ? w.msg : "");
         rc = finish(&w);

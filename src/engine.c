@@ -81,6 +81,7 @@ engine_open(const struct config *cfg, const char *db_path, unsigned flags)
         goto fail;
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
     engine_spm_update(e);
+    engine_tasks_open(e, !(flags & ENGINE_READONLY));
     free(path);
     free(datadir);
     return e;
@@ -123,6 +124,7 @@ engine_tick(void *opaque)
 {
     struct engine *e = opaque;
     virt_refresh(e->virt);
+    engine_tasks_sync(e);
 }
 
 int
@@ -662,10 +664,34 @@ vm_name_taken(struct engine *e, int64_t dc_id, const char *name)
     return false;
 }
 
+/* A VM create is a task: if virtdeck dies while the host works, the
+ * next start says which domain and disk to look for. */
+struct create_ctx {
+    struct engine *e;
+    int64_t task_id;
+    virt_done_fn done;
+    void *opaque;
+};
+
+static void
+create_done(void *opaque, int ok, const char *message)
+{
+    struct create_ctx *c = opaque;
+    struct task *t = model_task_by_id(c->e->m, c->task_id);
+
+    if (t)
+        model_task_end(c->e->m, t, ok ? TASK_DONE : TASK_FAILED, message);
+    if (c->done)
+        c->done(c->opaque, ok, message);
+    free(c);
+}
+
 int
 engine_vm_create(struct engine *e, const struct vm_spec *spec,
                  virt_done_fn done, void *opaque)
 {
+    struct create_ctx *cc;
+    struct task *t;
     const char *obj = spec->name ? spec->name : "";
     struct cluster *c;
     struct host *h;
@@ -716,8 +742,32 @@ engine_vm_create(struct engine *e, const struct vm_spec *spec,
         if (!h)
             return engine_refuse(e, obj, "vm-create");
     }
-    if (engine_vm_create_placed(e, c->dc_id, h, spec, done, opaque) < 0)
+    if (!e->virt) {
+        err_set(_("The engine is not started."));
         return engine_refuse(e, obj, "vm-create");
+    }
+    t = model_task_new(e->m, TASK_VM_CREATE, spec->name);
+    t->dst_host = h->id;
+    task_left_add(t, TASK_LEFT_DOMAIN, spec->name, h->name);
+    if (spec->pool && spec->disk_gib) {
+        /* the name virt_create.c gives a new volume */
+        char *vol = xasprintf("%s/%s-disk0.%s", spec->pool, spec->name,
+                              streq(spec->disk_format, "raw") ? "img"
+                              : "qcow2");
+        task_left_add(t, TASK_LEFT_VOLUME, vol, h->name);
+        free(vol);
+    }
+    engine_task_begin(e, t);
+    cc = xcalloc(1, sizeof(*cc));
+    cc->e = e;
+    cc->task_id = t->id;
+    cc->done = done;
+    cc->opaque = opaque;
+    if (engine_vm_create_placed(e, c->dc_id, h, spec, create_done, cc) < 0) {
+        model_task_end(e->m, t, TASK_FAILED, err_msg());
+        free(cc);
+        return engine_refuse(e, obj, "vm-create");
+    }
     return 0;
 }
 
@@ -890,6 +940,12 @@ engine_vm_migrate(struct engine *e, const char *name, const char *dst,
     snprintf(t->vm_uuid, sizeof(t->vm_uuid), "%s", vm->uuid);
     t->src_host = src ? src->id : 0;
     t->dst_host = to->id;
+    {
+        char *route = xasprintf("%s\t%s", src ? src->name : "?", to->name);
+        task_left_add(t, TASK_LEFT_MIGRATION, vm->name, route);
+        free(route);
+    }
+    engine_task_begin(e, t);
     if (!e->virt || virt_vm_migrate(e->virt, vm->uuid, to->id, o, t->id, done,
                                     opaque) < 0) {
         model_task_end(e->m, t, TASK_FAILED, err_msg());

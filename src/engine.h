@@ -110,6 +110,21 @@ int engine_vm_migrate(struct engine *e, const char *vm, const char *dst,
 /* The host engine_vm_migrate would choose for vm, or NULL (err_set). */
 struct host *engine_pick_migration_target(struct engine *e,
                                           const struct vm *vm);
+/* Tasks are kept in the store (engine_tasks.c).  engine_task_begin saves
+ * a task just made with model_task_new() and filled in (hosts, what it
+ * may leave behind), before its work starts; engine_task_update saves it
+ * again after such a change; its end is saved by itself. */
+int engine_task_begin(struct engine *e, struct task *t);
+void engine_task_update(struct engine *e, struct task *t);
+/* Stored tasks, newest first, at most limit (0: all); fn owns each. */
+int engine_tasks_list(struct engine *e, unsigned limit,
+                      void (*fn)(struct task *t, void *opaque), void *opaque);
+/* *busy: a living virtdeck runs a task that may leave item behind. */
+int engine_task_busy(struct engine *e, const char *item, bool *busy);
+/* Interrupted tasks' leftover item was dealt with (how: a sentence). */
+void engine_task_resolve(struct engine *e, const char *object,
+                         const char *item, const char *how);
+
 /* Ask a running task to stop (a migration is aborted).  0 or -1. */
 int engine_task_cancel(struct engine *e, int64_t task_id);
 

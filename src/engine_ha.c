@@ -249,6 +249,7 @@ engine_host_maintenance(struct engine *e, const char *name, virt_done_fn done,
     t = model_task_new(e->m, TASK_EVACUATE, h->name);
     t->src_host = h->id;
     ev->task_id = t->id;
+    engine_task_begin(e, t);
     vec_push(&e->evacs, ev);
     model_host_set_state(e->m, h, HOST_PREPARING_MAINTENANCE,
                          _("moving its VMs away"));
@@ -417,6 +418,18 @@ ha_attempt(struct ha_restart *r)
         return;
     }
     r->inflight = true;
+    {
+        /* where it is being defined and started: what a dead virtdeck
+         * may leave there */
+        struct task *t = model_task_by_id(e->m, r->task_id);
+        if (t && t->dst_host != to->id) {
+            t->dst_host = to->id;
+            free(t->dst_name);
+            t->dst_name = NULL;
+            task_left_add(t, TASK_LEFT_DOMAIN, r->name, to->name);
+            engine_task_update(e, t);
+        }
+    }
     if (virt_vm_define_start(e->virt, to->id, to->name, r->name, r->xml,
                              ha_restarted, r) < 0) {
         r->inflight = false;
@@ -542,6 +555,7 @@ ha_host_failed(struct engine *e, struct host *h)
         snprintf(t->vm_uuid, sizeof(t->vm_uuid), "%s", vm->uuid);
         t->src_host = h->id;
         r->task_id = t->id;
+        engine_task_begin(e, t);
         vec_push(&e->restarts, r);
         n++;
     }

@@ -46,6 +46,10 @@ int engine_vm_create_placed(struct engine *e, int64_t dc_id, struct host *h,
 
 /* engine_disks.c: the storage domains' space and ISO lists. */
 void engine_sd_monitor_stop(struct engine *e);
+/* engine_tasks.c: at start-up, tasks of dead processes become
+ * interrupted and recent ones are shown; on the tick, progress is saved. */
+void engine_tasks_open(struct engine *e, bool writable);
+void engine_tasks_sync(struct engine *e);
 
 /* engine_ha.c: maintenance and HA, wired to the backend's host hook. */
 void engine_ha_start(struct engine *e);

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "model.h"
 #include "util/i18n.h"
 #include "util/mem.h"
+#include "util/strbuf.h"
 
 struct model *
 model_new(void)
@@ -93,11 +95,22 @@ audit_free_v(void *p)
 }
 
 static void
-task_free(void *p)
+task_free_v(void *p)
 {
-    struct task *t = p;
+    task_free(p);
+}
+
+void
+task_free(struct task *t)
+{
+    if (!t)
+        return;
     free(t->object);
     free(t->message);
+    free(t->src_name);
+    free(t->dst_name);
+    free(t->resolved);
+    vec_clear(&t->left, free);
     free(t);
 }
 
@@ -107,7 +120,7 @@ model_free(struct model **mp)
     struct model *m = *mp;
     if (!m)
         return;
-    vec_clear(&m->tasks, task_free);
+    vec_clear(&m->tasks, task_free_v);
     vec_clear(&m->dcs, dc_free);
     vec_clear(&m->clusters, cluster_free);
     vec_clear(&m->hosts, host_free);
@@ -564,18 +577,35 @@ sd_backend_parse(const char *s, enum sd_backend *out)
     return -1;
 }
 
+static int64_t task_next_id = 1;
+
+struct task *
+task_new_loaded(void)
+{
+    struct task *t = xcalloc(1, sizeof(*t));
+    t->percent = -1;
+    t->saved_percent = -1;
+    return t;
+}
+
 struct task *
 model_task_new(struct model *m, enum task_kind kind, const char *object)
 {
-    static int64_t next_id = 1;
-    struct task *t = xcalloc(1, sizeof(*t));
+    struct task *t = task_new_loaded();
 
-    t->id = next_id++;
     t->kind = kind;
     t->state = TASK_RUNNING;
     t->object = xstrdup(object);
     t->started = time(NULL);
-    t->percent = -1;
+    t->owner_pid = (int)getpid();
+    model_task_adopt(m, t);
+    return t;
+}
+
+void
+model_task_adopt(struct model *m, struct task *t)
+{
+    t->id = task_next_id++;
     if (m->tasks.len >= MODEL_TASKS_MAX) {
         for (size_t i = 0; i < m->tasks.len; i++) {
             struct task *o = m->tasks.items[i];
@@ -587,7 +617,6 @@ model_task_new(struct model *m, enum task_kind kind, const char *object)
     }
     vec_push(&m->tasks, t);
     m->events |= MODEL_EV_TASKS;
-    return t;
 }
 
 struct task *
@@ -605,6 +634,8 @@ model_task_end(struct model *m, struct task *t, enum task_state st,
     free(t->message);
     t->message = xstrdup(message);
     m->events |= MODEL_EV_TASKS;
+    if (m->task_hook)
+        m->task_hook(m->task_hook_opaque, t);
 }
 
 unsigned
@@ -627,17 +658,168 @@ static const char *const task_state_names[] = {
 const char *
 task_state_name(enum task_state st)
 {
-    return (unsigned)st < 5 ? task_state_names[st] : "?";
+    return (unsigned)st <= TASK_INTERRUPTED ? task_state_names[st] : "?";
 }
 
 static const char *const task_kind_names[] = {
     [TASK_MIGRATE] = N_("migration"),
     [TASK_EVACUATE] = N_("evacuation"),
     [TASK_HA_RESTART] = N_("HA restart"),
+    [TASK_VM_CREATE] = N_("VM create"),
+    [TASK_ISO_UPLOAD] = N_("ISO upload"),
 };
 
 const char *
 task_kind_name(enum task_kind k)
 {
-    return (unsigned)k < 3 ? task_kind_names[k] : "?";
+    return (unsigned)k <= TASK_KIND_LAST ? task_kind_names[k] : "?";
+}
+
+static const char *const task_kind_keys[] = {
+    [TASK_MIGRATE] = "migrate",
+    [TASK_EVACUATE] = "evacuate",
+    [TASK_HA_RESTART] = "ha-restart",
+    [TASK_VM_CREATE] = "vm-create",
+    [TASK_ISO_UPLOAD] = "iso-upload",
+};
+
+static const char *const task_state_keys[] = {
+    [TASK_RUNNING] = "running",
+    [TASK_DONE] = "done",
+    [TASK_FAILED] = "failed",
+    [TASK_CANCELLED] = "cancelled",
+    [TASK_INTERRUPTED] = "interrupted",
+};
+
+const char *
+task_kind_key(enum task_kind k)
+{
+    return (unsigned)k <= TASK_KIND_LAST ? task_kind_keys[k] : "?";
+}
+
+int
+task_kind_parse(const char *s, enum task_kind *out)
+{
+    for (unsigned i = 0; s && i <= TASK_KIND_LAST; i++) {
+        if (streq(s, task_kind_keys[i])) {
+            *out = i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int
+task_state_parse(const char *s, enum task_state *out)
+{
+    for (unsigned i = 0; s && i <= TASK_INTERRUPTED; i++) {
+        if (streq(s, task_state_keys[i])) {
+            *out = i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Tabs and newlines separate items and their fields: keep them out of
+ * the values (names are checked elsewhere; this is belt and braces). */
+static void
+left_put(struct strbuf *b, const char *v)
+{
+    for (; v && *v; v++)
+        sb_addc(b, *v == '\t' || *v == '\n' ? ' ' : *v);
+}
+
+/* Record one thing the task may leave behind (copied). */
+void
+task_left_add(struct task *t, const char *type, const char *a, const char *b)
+{
+    struct strbuf sb = { 0 };
+
+    sb_add(&sb, type);
+    sb_addc(&sb, '\t');
+    left_put(&sb, a);
+    sb_addc(&sb, '\t');
+    /* b may carry its own tab (migration: source and destination) */
+    for (const char *p = b; p && *p; p++)
+        sb_addc(&sb, *p == '\n' ? ' ' : *p);
+    vec_push(&t->left, xstrdup(sb_str(&sb)));
+    sb_free(&sb);
+}
+
+char *
+task_left_join(const struct task *t)
+{
+    struct strbuf sb = { 0 };
+    char *r;
+
+    for (size_t i = 0; i < t->left.len; i++) {
+        if (i)
+            sb_addc(&sb, '\n');
+        sb_add(&sb, t->left.items[i]);
+    }
+    r = xstrdup(sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+void
+task_left_split(struct task *t, const char *text)
+{
+    const char *p = text;
+
+    while (p && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n)
+            vec_push(&t->left, xstrndup(p, n));
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
+/* Split "TYPE\tA\tB[\tC]" into at most 4 fields (copies in f[]). */
+static void
+left_fields(const char *item, char *f[4])
+{
+    const char *p = item;
+
+    for (int i = 0; i < 4; i++) {
+        const char *tab = p ? strchr(p, '\t') : NULL;
+        if (!p) {
+            f[i] = xstrdup("");
+            continue;
+        }
+        f[i] = tab && i < 3 ? xstrndup(p, (size_t)(tab - p)) : xstrdup(p);
+        p = tab && i < 3 ? tab + 1 : NULL;
+    }
+}
+
+char *
+task_left_describe(const char *item)
+{
+    char *f[4], *r;
+
+    left_fields(item, f);
+    if (streq(f[0], TASK_LEFT_DOMAIN))
+        r = xasprintf(_("domain '%s' may be defined on host '%s': check "
+                        "'virsh dominfo %s' there and undefine it if the VM "
+                        "is not wanted"), f[1], f[2], f[1]);
+    else if (streq(f[0], TASK_LEFT_VOLUME))
+        r = xasprintf(_("disk volume '%s' may exist on host '%s': check "
+                        "'virsh vol-list' of its pool there and delete it "
+                        "if no VM uses it"), f[1], f[2]);
+    else if (streq(f[0], TASK_LEFT_MIGRATION))
+        r = xasprintf(_("VM '%s' may run on host '%s' or on host '%s', or "
+                        "be paused on either: check 'virsh list --all' and "
+                        "'virsh domjobinfo %s' on both; it must run on "
+                        "exactly one"), f[1], f[2], f[3], f[1]);
+    else if (streq(f[0], TASK_LEFT_FILE))
+        r = xasprintf(_("a partial file '%s' may remain on '%s': the next "
+                        "upload of the same name replaces it, or remove "
+                        "it there"), f[1], f[2]);
+    else
+        r = xasprintf("%s %s %s", f[0], f[1], f[2]);
+    for (int i = 0; i < 4; i++)
+        free(f[i]);
+    return r;
 }

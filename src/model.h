@@ -184,7 +184,14 @@ struct audit {
     char *message;
 };
 
-enum task_kind { TASK_MIGRATE, TASK_EVACUATE, TASK_HA_RESTART };
+enum task_kind {
+    TASK_MIGRATE,
+    TASK_EVACUATE,
+    TASK_HA_RESTART,
+    TASK_VM_CREATE,
+    TASK_ISO_UPLOAD,
+};
+#define TASK_KIND_LAST TASK_ISO_UPLOAD
 enum task_state {
     TASK_RUNNING,
     TASK_DONE,
@@ -212,9 +219,22 @@ struct task {
     uint64_t downtime_ms;       /* expected downtime */
     bool cancel_requested;
     char *message;              /* last word: result or error */
+    /* persistence (the engine keeps tasks in the store) */
+    int64_t db_id;              /* row in the store, 0: not stored */
+    char *src_name, *dst_name;  /* host names as stored; may be NULL */
+    struct vec left;            /* char *: what may be left behind if the
+                                 * process dies, "TYPE\tA\tB" (task_left_*) */
+    int owner_pid;              /* the process that ran it */
+    bool foreign;               /* run by another, still living process */
+    bool just_interrupted;      /* found interrupted by this start */
+    char *resolved;             /* interrupted: what became of the leftovers */
+    double saved_percent;       /* progress last written to the store */
 };
 
 struct model {
+    /* Called when a task ends (model_task_end), for the store; may be NULL. */
+    void (*task_hook)(void *opaque, struct task *t);
+    void *task_hook_opaque;
     struct vec tasks;           /* struct task *, oldest first, bounded */
     struct vec dcs;             /* struct dc *, owned, ordered by name */
     struct vec clusters;        /* struct cluster * */
@@ -296,6 +316,32 @@ void model_task_end(struct model *m, struct task *t, enum task_state st,
 unsigned model_tasks_running(const struct model *m);
 const char *task_state_name(enum task_state st);
 const char *task_kind_name(enum task_kind k);
+/* Stable names for the store and JSON: "migrate", "vm-create"... and
+ * "running", "interrupted"...; parse returns 0 or -1. */
+const char *task_kind_key(enum task_kind k);
+int task_kind_parse(const char *s, enum task_kind *out);
+int task_state_parse(const char *s, enum task_state *out);
+/* What a task may leave behind if virtdeck dies while it runs, one item
+ * each: TASK_LEFT_DOMAIN (a: domain name, b: host), TASK_LEFT_VOLUME (a:
+ * volume, b: host), TASK_LEFT_MIGRATION (a: VM, b: "SRC\tDST"),
+ * TASK_LEFT_FILE (a: path on the export, b: "SERVER:EXPORT"). */
+#define TASK_LEFT_DOMAIN "domain"
+#define TASK_LEFT_VOLUME "volume"
+#define TASK_LEFT_MIGRATION "migration"
+#define TASK_LEFT_FILE "file"
+void task_left_add(struct task *t, const char *type, const char *a,
+                   const char *b);
+/* The items as one text, "\n" between them (owned; "" when none), and back. */
+char *task_left_join(const struct task *t);
+void task_left_split(struct task *t, const char *text);
+/* One item as a translated sentence saying what to check (owned). */
+char *task_left_describe(const char *item);
+/* A fresh task with a given id (the store loading old tasks); takes no
+ * id from the counter.  Not added to any model. */
+struct task *task_new_loaded(void);
+void task_free(struct task *t);
+/* Add a loaded task to the model with a fresh model id; the model owns it. */
+void model_task_adopt(struct model *m, struct task *t);
 
 /* Counts for the header. */
 struct model_counts {

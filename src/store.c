@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,6 +31,7 @@
 #include "util/strbuf.h"
 #include "store.h"
 #include "migrate.h"
+#include "procid.h"
 
 /* How long a writer waits for another process before giving up. */
 #define STORE_BUSY_MS 10000
@@ -112,6 +114,27 @@ static const char *const migrations[] = {
     "  lun INTEGER,"
     "  PRIMARY KEY (sd_id, name));"
     "PRAGMA user_version = 3;",
+    /* 4: tasks, kept so that a task whose virtdeck died is known as
+     * interrupted, with what it may have left behind */
+    "CREATE TABLE task ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL,"
+    "  object TEXT,"
+    "  vm_uuid TEXT,"
+    "  src_host TEXT,"
+    "  dst_host TEXT,"
+    "  state TEXT NOT NULL,"
+    "  started INTEGER NOT NULL,"
+    "  ended INTEGER,"
+    "  percent REAL,"
+    "  message TEXT,"
+    "  owner_pid INTEGER NOT NULL,"
+    "  owner_boot TEXT,"
+    "  owner_start INTEGER,"
+    "  left_behind TEXT,"
+    "  resolved TEXT);"
+    "CREATE INDEX task_state ON task(state);"
+    "PRAGMA user_version = 4;",
 };
 
 #define STORE_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -1707,6 +1730,277 @@ store_host_set_spm_priority(struct store *s, int64_t host_id, int priority)
         step_done(s, st) < 0)
         goto cleanup;
     ret = 0;
+
+cleanup:
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* ---- tasks ---- */
+
+/* Write t: a new row owned by this process when t->db_id is 0 (then set),
+ * else its state, end, progress, message, leftovers and resolution.  Host
+ * names come from t->src_name / t->dst_name.  0 or -1 with err_set(). */
+int
+store_task_save(struct store *s, struct task *t)
+{
+    sqlite3_stmt *st = NULL;
+    char *left = task_left_join(t);
+    int ret = -1;
+
+    if (check_writable(s) < 0)
+        goto cleanup;
+    if (!t->db_id) {
+        struct procid me;
+        procid_self(&me);
+        if (db_prepare(s, &st, "INSERT INTO task (kind, object, vm_uuid, "
+                               "src_host, dst_host, state, started, ended, "
+                               "percent, message, owner_pid, owner_boot, "
+                               "owner_start, left_behind, resolved) VALUES "
+                               "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                               "?11, ?12, ?13, ?14, ?15)") < 0 ||
+            db_bind_text(s, st, 1, task_kind_key(t->kind)) < 0 ||
+            db_bind_text(s, st, 2, t->object) < 0 ||
+            db_bind_text(s, st, 3, t->vm_uuid[0] ? t->vm_uuid : NULL) < 0 ||
+            db_bind_text(s, st, 4, t->src_name) < 0 ||
+            db_bind_text(s, st, 5, t->dst_name) < 0 ||
+            db_bind_text(s, st, 6, task_state_name(t->state)) < 0 ||
+            db_bind_int(s, st, 7, (int64_t)t->started) < 0 ||
+            (t->ended ? db_bind_int(s, st, 8, (int64_t)t->ended) : 0) < 0 ||
+            sqlite3_bind_double(st, 9, t->percent) != SQLITE_OK ||
+            db_bind_text(s, st, 10, t->message) < 0 ||
+            db_bind_int(s, st, 11, me.pid) < 0 ||
+            db_bind_text(s, st, 12, me.boot) < 0 ||
+            db_bind_int(s, st, 13, (int64_t)me.start) < 0 ||
+            db_bind_text(s, st, 14, left) < 0 ||
+            db_bind_text(s, st, 15, t->resolved) < 0 ||
+            step_done(s, st) < 0)
+            goto cleanup;
+        t->db_id = sqlite3_last_insert_rowid(s->db);
+        t->owner_pid = me.pid;
+    } else {
+        if (db_prepare(s, &st, "UPDATE task SET state = ?1, ended = ?2, "
+                               "percent = ?3, message = ?4, "
+                               "left_behind = ?5, resolved = ?6, "
+                               "src_host = ?7, dst_host = ?8 "
+                               "WHERE id = ?9") < 0 ||
+            db_bind_text(s, st, 1, task_state_name(t->state)) < 0 ||
+            (t->ended ? db_bind_int(s, st, 2, (int64_t)t->ended) : 0) < 0 ||
+            sqlite3_bind_double(st, 3, t->percent) != SQLITE_OK ||
+            db_bind_text(s, st, 4, t->message) < 0 ||
+            db_bind_text(s, st, 5, left) < 0 ||
+            db_bind_text(s, st, 6, t->resolved) < 0 ||
+            db_bind_text(s, st, 7, t->src_name) < 0 ||
+            db_bind_text(s, st, 8, t->dst_name) < 0 ||
+            db_bind_int(s, st, 9, t->db_id) < 0 || step_done(s, st) < 0)
+            goto cleanup;
+    }
+    t->saved_percent = t->percent;
+    ret = 0;
+
+cleanup:
+    sqlite3_finalize(st);
+    free(left);
+    return ret;
+}
+
+#define TASK_COLS "id, kind, object, vm_uuid, src_host, dst_host, state, " \
+                  "started, ended, percent, message, owner_pid, owner_boot, " \
+                  "owner_start, left_behind, resolved"
+
+/* A task from a row of TASK_COLS; *owner gets its process. */
+static struct task *
+task_from_row(sqlite3_stmt *st, struct procid *owner)
+{
+    struct task *t = task_new_loaded();
+    const char *txt;
+
+    t->db_id = sqlite3_column_int64(st, 0);
+    if (task_kind_parse((const char *)sqlite3_column_text(st, 1), &t->kind) < 0)
+        t->kind = TASK_MIGRATE;
+    t->object = col_text(st, 2);
+    txt = (const char *)sqlite3_column_text(st, 3);
+    snprintf(t->vm_uuid, sizeof(t->vm_uuid), "%s", txt ? txt : "");
+    t->src_name = col_text(st, 4);
+    t->dst_name = col_text(st, 5);
+    if (task_state_parse((const char *)sqlite3_column_text(st, 6),
+                         &t->state) < 0)
+        t->state = TASK_INTERRUPTED;
+    t->started = (time_t)sqlite3_column_int64(st, 7);
+    t->ended = (time_t)sqlite3_column_int64(st, 8);
+    t->percent = sqlite3_column_type(st, 9) == SQLITE_NULL
+                 ? -1 : sqlite3_column_double(st, 9);
+    t->saved_percent = t->percent;
+    t->have_progress = t->percent >= 0;
+    t->message = col_text(st, 10);
+    t->owner_pid = sqlite3_column_int(st, 11);
+    txt = (const char *)sqlite3_column_text(st, 12);
+    memset(owner, 0, sizeof(*owner));
+    owner->pid = t->owner_pid;
+    snprintf(owner->boot, sizeof(owner->boot), "%s", txt ? txt : "");
+    owner->start = (unsigned long long)sqlite3_column_int64(st, 13);
+    task_left_split(t, (const char *)sqlite3_column_text(st, 14));
+    t->resolved = col_text(st, 15);
+    return t;
+}
+
+/* Mark interrupted every running task whose process is gone (another
+ * boot, no such pid, a reused pid), with message as its last word and now
+ * as its end.  Each task marked by this call (not by another virtdeck
+ * doing the same at the same time) is handed to fn, which owns it.
+ * Returns the number marked, or -1 with err_set(). */
+int
+store_task_reap(struct store *s, const char *message,
+                void (*fn)(struct task *t, void *opaque), void *opaque)
+{
+    sqlite3_stmt *st = NULL, *up = NULL;
+    struct vec dead = { 0 };
+    int ret = -1, rc, n = 0;
+
+    if (check_writable(s) < 0)
+        return -1;
+    if (db_prepare(s, &st, "SELECT " TASK_COLS " FROM task WHERE state = "
+                           "'running' ORDER BY id") < 0)
+        goto cleanup;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct procid owner;
+        struct task *t = task_from_row(st, &owner);
+        if (procid_alive(&owner))
+            task_free(t);
+        else
+            vec_push(&dead, t);
+    }
+    if (rc != SQLITE_DONE) {
+        err_db(s, rc);
+        goto cleanup;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    for (size_t i = 0; i < dead.len; i++) {
+        struct task *t = dead.items[i];
+        t->state = TASK_INTERRUPTED;
+        t->ended = time(NULL);
+        free(t->message);
+        t->message = xstrdup(message);
+        /* only if still running: another virtdeck may have marked it */
+        if (db_prepare(s, &up, "UPDATE task SET state = 'interrupted', "
+                               "ended = ?1, message = ?2 WHERE id = ?3 AND "
+                               "state = 'running'") < 0 ||
+            db_bind_int(s, up, 1, (int64_t)t->ended) < 0 ||
+            db_bind_text(s, up, 2, message) < 0 ||
+            db_bind_int(s, up, 3, t->db_id) < 0 || step_done(s, up) < 0)
+            goto cleanup;
+        sqlite3_finalize(up);
+        up = NULL;
+        if (sqlite3_changes(s->db) == 1) {
+            dead.items[i] = NULL;
+            n++;
+            fn(t, opaque);
+        }
+    }
+    ret = n;
+
+cleanup:
+    sqlite3_finalize(st);
+    sqlite3_finalize(up);
+    for (size_t i = 0; i < dead.len; i++)
+        task_free(dead.items[i]);
+    vec_clear(&dead, NULL);
+    return ret;
+}
+
+/* The newest tasks first, at most limit (0: all); with only_ended, none
+ * still running.  A running task whose process is gone is handed over as
+ * interrupted (a read-only store cannot mark it); one of another living
+ * process has t->foreign set.  fn owns each task.  0 or -1 (err_set). */
+int
+store_task_list(struct store *s, unsigned limit, bool only_ended,
+                void (*fn)(struct task *t, void *opaque), void *opaque)
+{
+    sqlite3_stmt *st = NULL;
+    int ret = -1, rc;
+    int self = (int)getpid();
+
+    if (db_prepare(s, &st, only_ended
+                   ? "SELECT " TASK_COLS " FROM task WHERE state != "
+                     "'running' ORDER BY id DESC LIMIT ?1"
+                   : "SELECT " TASK_COLS " FROM task ORDER BY id DESC "
+                     "LIMIT ?1") < 0 ||
+        db_bind_int(s, st, 1, limit ? (int64_t)limit : -1) < 0)
+        goto cleanup;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct procid owner;
+        struct task *t = task_from_row(st, &owner);
+        if (t->state == TASK_RUNNING) {
+            if (!procid_alive(&owner))
+                t->state = TASK_INTERRUPTED;
+            else if (owner.pid != self)
+                t->foreign = true;
+        }
+        fn(t, opaque);
+    }
+    if (rc != SQLITE_DONE) {
+        err_db(s, rc);
+        goto cleanup;
+    }
+    ret = 0;
+
+cleanup:
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* True in *busy when a task of a living process that is running may
+ * leave item behind (task_left_add's form): someone works on it now. */
+int
+store_task_busy(struct store *s, const char *item, bool *busy)
+{
+    sqlite3_stmt *st = NULL;
+    int ret = -1, rc;
+
+    *busy = false;
+    if (db_prepare(s, &st, "SELECT " TASK_COLS " FROM task WHERE state = "
+                           "'running' AND instr(char(10) || left_behind || "
+                           "char(10), char(10) || ?1 || char(10)) > 0") < 0 ||
+        db_bind_text(s, st, 1, item) < 0)
+        goto cleanup;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct procid owner;
+        struct task *t = task_from_row(st, &owner);
+        if (procid_alive(&owner))
+            *busy = true;
+        task_free(t);
+    }
+    if (rc != SQLITE_DONE) {
+        err_db(s, rc);
+        goto cleanup;
+    }
+    ret = 0;
+
+cleanup:
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* Record how the leftover item of interrupted tasks was dealt with (say,
+ * the stale upload file was replaced), on those not yet resolved.
+ * Returns how many tasks, or -1 with err_set(). */
+int
+store_task_resolve(struct store *s, const char *item, const char *resolved)
+{
+    sqlite3_stmt *st = NULL;
+    int ret = -1;
+
+    if (check_writable(s) < 0)
+        return -1;
+    if (db_prepare(s, &st, "UPDATE task SET resolved = ?1 WHERE state = "
+                           "'interrupted' AND resolved IS NULL AND "
+                           "instr(char(10) || left_behind || char(10), "
+                           "char(10) || ?2 || char(10)) > 0") < 0 ||
+        db_bind_text(s, st, 1, resolved) < 0 ||
+        db_bind_text(s, st, 2, item) < 0 || step_done(s, st) < 0)
+        goto cleanup;
+    ret = sqlite3_changes(s->db);
 
 cleanup:
     sqlite3_finalize(st);

@@ -92,4 +92,15 @@ int store_audit_add(struct store *s, struct audit *a);
 int store_audit_list(struct store *s, time_t since, unsigned limit,
                      void (*fn)(struct audit *a, void *opaque), void *opaque);
 
+/* Tasks (see store.c): saved as they start and end, so that a task whose
+ * virtdeck died is found and marked interrupted by the next one. */
+int store_task_save(struct store *s, struct task *t);
+int store_task_reap(struct store *s, const char *message,
+                    void (*fn)(struct task *t, void *opaque), void *opaque);
+int store_task_list(struct store *s, unsigned limit, bool only_ended,
+                    void (*fn)(struct task *t, void *opaque), void *opaque);
+int store_task_busy(struct store *s, const char *item, bool *busy);
+int store_task_resolve(struct store *s, const char *item,
+                       const char *resolved);
+
 #endif

@@ -187,4 +187,85 @@ wait
 is "$(cat "$T/a.log" "$T/b.log" | grep -c fail)" 0 "no write failed"
 is "$("$VD" --db "$DB2" --dump | grep -c '^dc ')" 51 "all 51 data centers are there"
 
+# --- two long-running virtdecks and two CLI writers on one database ---
+# `virtdeck run` (the engine without a screen) and a console in tmux stay
+# open on the file while two shells add data centers and clusters, and the
+# console adds data centers through its form: nothing is lost and no
+# "database is locked" reaches anyone.
+if command -v tmux >/dev/null 2>&1; then
+    DB3=$T/long.db
+    SOCK=$T/tmux.sock
+    "$VD" --db "$DB3" dc add Base >/dev/null
+    "$VD" --db "$DB3" cluster add base-c --dc Base >/dev/null
+    "$VD" --db "$DB3" host add h1 "test://$VIRTDECK_DATADIR/demo/host1.xml" \
+        --cluster base-c >/dev/null
+    "$VD" --db "$DB3" run >"$T/run.out" 2>"$T/run.err" &
+    runpid=$!
+    cat >"$T/tui.sh" <<EOS
+#!/bin/sh
+exec env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$HOME" \
+    XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" \
+    XDG_CACHE_HOME="$XDG_CACHE_HOME" VIRTDECK_SYSCONFDIR="$VIRTDECK_SYSCONFDIR" \
+    "$VD" --db "$DB3"
+EOS
+    chmod +x "$T/tui.sh"
+    tmux -S "$SOCK" -f /dev/null new-session -d -x 120 -y 40 \
+        "$T/tui.sh 2>$T/tui.err; echo virtdeck-exited-\$?; sleep 600"
+    tshows() { tmux -S "$SOCK" capture-pane -p | grep -q -- "$1"; }
+    twait() {  # twait TEXT: up to 10 s
+        n=100
+        while [ "$n" -gt 0 ]; do
+            tshows "$1" && return 0
+            sleep 0.1
+            n=$((n - 1))
+        done
+        return 1
+    }
+    twait "Hosts 1/1 up"
+    ok $? "the console is open on the database, beside virtdeck run"
+    ( for i in $(seq 1 20); do
+        "$VD" --db "$DB3" dc add "p$i" >/dev/null 2>>"$T/p.err" || echo fail
+        "$VD" --db "$DB3" cluster add "pc$i" --dc "p$i" >/dev/null \
+            2>>"$T/p.err" || echo fail
+      done ) >"$T/p.log" &
+    p1=$!
+    ( for i in $(seq 1 20); do
+        "$VD" --db "$DB3" dc add "q$i" >/dev/null 2>>"$T/q.err" || echo fail
+        "$VD" --db "$DB3" cluster add "qc$i" --dc "q$i" >/dev/null \
+            2>>"$T/q.err" || echo fail
+      done ) >"$T/q.log" &
+    p2=$!
+    added=0
+    for i in $(seq 1 10); do
+        tmux -S "$SOCK" send-keys A
+        twait "Add a data center" || break
+        tmux -S "$SOCK" send-keys -l "ui$i"
+        tmux -S "$SOCK" send-keys Enter
+        twait "Data center 'ui$i' added." && added=$((added + 1))
+    done
+    wait "$p1" "$p2"
+    is "$added" 10 "the console added 10 data centers through its form"
+    is "$(cat "$T/p.log" "$T/q.log" | grep -c fail)" 0 \
+        "no CLI write failed"
+    tmux -S "$SOCK" capture-pane -p >"$T/tui.screen"
+    is "$(cat "$T/p.err" "$T/q.err" "$T/run.err" "$T/run.out" \
+        "$T/tui.screen" | grep -ci 'locked')" 0 \
+        "nobody was told the database is locked"
+    tmux -S "$SOCK" send-keys q
+    twait "virtdeck-exited-0"
+    ok $? "the console quits cleanly"
+    kill -TERM "$runpid"
+    wait "$runpid"
+    is "$?" 0 "virtdeck run stops cleanly"
+    tmux -S "$SOCK" kill-server 2>/dev/null
+    run "$VD" --db "$DB3" --dump
+    is "$(printf '%s\n' "$out" | grep -c '^dc ')" 51 \
+        "all 51 data centers are there (1 + 20 + 20 + 10)"
+    is "$(printf '%s\n' "$out" | grep -c '^  cluster ')" 41 \
+        "and all 41 clusters"
+    like "$(cat "$T/run.out")" "h1" "virtdeck run wrote its events meanwhile"
+else
+    echo "# tmux is missing: the long-running writers are left out"
+fi
+
 done_testing

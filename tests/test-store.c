@@ -4,14 +4,17 @@
  * refusals that keep the file consistent), names that would break pasted
  * SQL, the audit log, the file's mode and schema version, files that must
  * be refused and left byte-for-byte as they were (newer schema, random
- * bytes, a truncated database, plain text), read-only use, and two
- * processes writing one file at once. */
+ * bytes, a truncated database, plain text), read-only use, two
+ * processes writing one file at once, migrations from every older schema,
+ * and tasks: saved, and marked interrupted only when their process is
+ * gone (dead, a reused pid, another boot), never a living one's. */
 #include <config.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -661,7 +664,7 @@ test_file(const char *path)
     test_hostile(s, path);
     store_free(&s);
 
-    is_int(raw_int(path, "PRAGMA user_version"), 3, "user_version is 3");
+    is_int(raw_int(path, "PRAGMA user_version"), 4, "user_version is 4");
     {
         sqlite3 *db = NULL;
         sqlite3_stmt *st = NULL;
@@ -1023,6 +1026,277 @@ test_two_processes(void)
     free(path);
 }
 
+/* ---- migrations from older schemas ---- */
+
+/* The schema as shipped at versions 1, 2 and 3 (copied from the releases:
+ * the store's own steps must bring each forward without losing a row). */
+static const char *const old_schema[] = {
+    "CREATE TABLE dc (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  name TEXT UNIQUE NOT NULL, description TEXT);"
+    "CREATE TABLE cluster (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  dc_id INTEGER NOT NULL REFERENCES dc(id), name TEXT UNIQUE NOT NULL,"
+    "  description TEXT);"
+    "CREATE INDEX cluster_dc ON cluster(dc_id);"
+    "CREATE TABLE host (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  cluster_id INTEGER NOT NULL REFERENCES cluster(id),"
+    "  name TEXT UNIQUE NOT NULL, uri TEXT NOT NULL,"
+    "  maintenance INTEGER NOT NULL DEFAULT 0, maintenance_reason TEXT);"
+    "CREATE INDEX host_cluster ON host(cluster_id);"
+    "CREATE TABLE storage_domain (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  name TEXT UNIQUE NOT NULL, role TEXT NOT NULL, backend TEXT NOT NULL,"
+    "  address TEXT, path TEXT);"
+    "CREATE TABLE sd_dc (sd_id INTEGER NOT NULL REFERENCES storage_domain(id),"
+    "  dc_id INTEGER NOT NULL REFERENCES dc(id), PRIMARY KEY (sd_id, dc_id));"
+    "CREATE INDEX sd_dc_dc ON sd_dc(dc_id);"
+    "CREATE TABLE audit (id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+    "  user TEXT, object TEXT, action TEXT, result TEXT, message TEXT);"
+    "CREATE INDEX audit_time ON audit(time, id);"
+    "INSERT INTO dc (name, description) VALUES ('old-dc', 'from v1');"
+    "INSERT INTO cluster (dc_id, name) VALUES (1, 'old-cl');"
+    "INSERT INTO host (cluster_id, name, uri) VALUES (1, 'old-h', "
+    "  'test:///default');"
+    "INSERT INTO audit (time, user, object, action, result, message) "
+    "  VALUES (100, 'u', 'old-dc', 'dc-add', 'ok', 'kept');"
+    "PRAGMA user_version = 1;",
+    "ALTER TABLE cluster ADD COLUMN mig_bandwidth INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cluster ADD COLUMN mig_max_downtime INTEGER NOT NULL "
+    "  DEFAULT 0;"
+    "ALTER TABLE cluster ADD COLUMN mig_auto_converge INTEGER NOT NULL "
+    "  DEFAULT 0;"
+    "ALTER TABLE cluster ADD COLUMN mig_postcopy INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cluster ADD COLUMN mig_timeout INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cluster ADD COLUMN mig_timeout_action TEXT NOT NULL "
+    "  DEFAULT 'abort';"
+    "UPDATE cluster SET mig_bandwidth = 77;"
+    "PRAGMA user_version = 2;",
+    "ALTER TABLE sd_dc ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE storage_domain ADD COLUMN luns TEXT;"
+    "ALTER TABLE storage_domain ADD COLUMN chap_user TEXT;"
+    "ALTER TABLE host ADD COLUMN spm_priority INTEGER NOT NULL DEFAULT 5;"
+    "CREATE TABLE sd_disk (sd_id INTEGER NOT NULL "
+    "  REFERENCES storage_domain(id), name TEXT NOT NULL, vm_uuid TEXT,"
+    "  size INTEGER NOT NULL, lun INTEGER, PRIMARY KEY (sd_id, name));"
+    "UPDATE host SET spm_priority = 9;"
+    "PRAGMA user_version = 3;",
+};
+
+static void
+test_migrations(void)
+{
+    for (int v = 1; v <= 3; v++) {
+        char name[32];
+        char *path;
+        sqlite3 *db = NULL;
+        struct store *s;
+        struct model *m;
+        struct task *t;
+        bool ok_make = true;
+
+        snprintf(name, sizeof(name), "v%d.db", v);
+        path = tmp_path(name);
+        if (sqlite3_open(path, &db) != SQLITE_OK)
+            ok_make = false;
+        for (int i = 0; ok_make && i < v; i++)
+            ok_make = sqlite3_exec(db, old_schema[i], NULL, NULL, NULL) ==
+                      SQLITE_OK;
+        sqlite3_close(db);
+        ok(ok_make, "a version %d database by hand", v);
+        s = store_open(path, 0);
+        ok(s != NULL, "version %d opens: %s", v, s ? "" : err_msg());
+        if (!s) {
+            free(path);
+            continue;
+        }
+        m = model_new();
+        ok(store_load(s, m) == 0 && model_dc_by_name(m, "old-dc") &&
+           model_cluster_by_name(m, "old-cl") &&
+           model_host_by_name(m, "old-h"),
+           "version %d: its data center, cluster and host are kept", v);
+        if (v >= 2) {
+            struct cluster *c = model_cluster_by_name(m, "old-cl");
+            is_int(c ? (int64_t)c->mig.bandwidth_mibs : -1, 77,
+                   "version %d: the cluster's migration bandwidth is kept", v);
+        }
+        if (v >= 3) {
+            struct host *h = model_host_by_name(m, "old-h");
+            is_int(h ? h->spm_priority : -1, 9,
+                   "version %d: the host's SPM priority is kept", v);
+        }
+        model_free(&m);
+        t = task_new_loaded();
+        t->kind = TASK_MIGRATE;
+        t->object = xstrdup("vm");
+        t->started = 1;
+        ok(store_task_save(s, t) == 0 && t->db_id > 0,
+           "version %d: a task can be stored after the migration", v);
+        task_free(t);
+        store_free(&s);
+        is_int(raw_int(path, "PRAGMA user_version"), 4,
+               "version %d is now 4", v);
+        is_int(raw_int(path, "SELECT count(*) FROM audit WHERE message = "
+                             "'kept'"), 1, "version %d: the audit log is kept",
+               v);
+        free(path);
+    }
+}
+
+/* ---- tasks ---- */
+
+static void
+collect_task(struct task *t, void *opaque)
+{
+    vec_push(opaque, t);
+}
+
+static void
+task_free_v(void *p)
+{
+    task_free(p);
+}
+
+static struct task *
+new_task(enum task_kind k, const char *object)
+{
+    struct task *t = task_new_loaded();
+
+    t->kind = k;
+    t->state = TASK_RUNNING;
+    t->object = xstrdup(object);
+    t->started = time(NULL);
+    return t;
+}
+
+/* Run raw SQL on path. */
+static int
+raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open(path, &db) == SQLITE_OK &&
+             sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    sqlite3_close(db);
+    return rc;
+}
+
+static void
+test_tasks(void)
+{
+    char *path = tmp_path("tasks.db");
+    struct store *s = store_open(path, STORE_CREATE);
+    struct vec got = { 0 };
+    struct task *t, *u;
+    int ready[2], gate[2];
+    pid_t child;
+    char c = 0, *item;
+    bool busy = true;
+
+    ok(s != NULL, "a store for tasks");
+    if (!s)
+        goto cleanup;
+
+    /* save, end, list with the leftovers */
+    t = new_task(TASK_VM_CREATE, HOSTILE_QUOTE);
+    t->dst_name = xstrdup("h1");
+    task_left_add(t, TASK_LEFT_DOMAIN, HOSTILE_QUOTE, "h1");
+    task_left_add(t, TASK_LEFT_VOLUME, "default/x-disk0.qcow2", "h1");
+    ok(store_task_save(s, t) == 0 && t->db_id > 0, "a running task is saved");
+    t->state = TASK_DONE;
+    t->ended = time(NULL);
+    t->message = xstrdup("made");
+    ok(store_task_save(s, t) == 0, "and its end");
+    ok(store_task_list(s, 0, false, collect_task, &got) == 0 && got.len == 1,
+       "one task listed");
+    u = got.len ? got.items[0] : NULL;
+    ok(u && u->kind == TASK_VM_CREATE && u->state == TASK_DONE &&
+       streq(u->object, HOSTILE_QUOTE) && streq(u->dst_name, "h1") &&
+       streq(u->message, "made") && u->owner_pid == (int)getpid(),
+       "kind, state, object, host, message and owner come back");
+    ok(u && u->left.len == 2 &&
+       streq(u->left.items[0], "domain\t" HOSTILE_QUOTE "\th1"),
+       "with what it may leave behind");
+    vec_clear(&got, task_free_v);
+    task_free(t);
+
+    /* a task of a living other process is left alone; once it is killed
+     * it becomes interrupted, once */
+    if (pipe(ready) < 0 || pipe(gate) < 0)
+        goto cleanup;
+    child = fork();
+    if (child == 0) {
+        struct store *cs = store_open(path, 0);
+        struct task *ct = new_task(TASK_MIGRATE, "vm-child");
+        task_left_add(ct, TASK_LEFT_MIGRATION, "vm-child", "a\tb");
+        int rc = cs && store_task_save(cs, ct) == 0 ? 0 : 1;
+        if (write(ready[1], "x", 1) != 1)
+            rc = 1;
+        if (read(gate[0], &c, 1) < 0)
+            rc = 1;
+        _exit(rc);
+    }
+    ok(read(ready[0], &c, 1) == 1, "a second process saved a running task");
+    is_int(store_task_reap(s, "gone", collect_task, &got), 0,
+           "a living process's task is not reaped");
+    item = xstrdup("migration\tvm-child\ta\tb");
+    ok(store_task_busy(s, item, &busy) == 0 && busy,
+       "and counts as busy on its leftover");
+    vec_clear(&got, task_free_v);
+    store_task_list(s, 0, false, collect_task, &got);
+    u = got.len ? got.items[0] : NULL;
+    ok(u && u->state == TASK_RUNNING && u->foreign,
+       "it is listed running, in another process");
+    vec_clear(&got, task_free_v);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    store_task_list(s, 0, false, collect_task, &got);
+    u = got.len ? got.items[0] : NULL;
+    ok(u && u->state == TASK_INTERRUPTED,
+       "killed: a read of the list shows it interrupted");
+    vec_clear(&got, task_free_v);
+    is_int(store_task_reap(s, "gone", collect_task, &got), 1,
+           "the reap marks it");
+    u = got.len ? got.items[0] : NULL;
+    ok(u && u->state == TASK_INTERRUPTED && streq(u->message, "gone") &&
+       u->left.len == 1, "interrupted, with its message and leftover");
+    vec_clear(&got, task_free_v);
+    is_int(store_task_reap(s, "gone", collect_task, &got), 0,
+           "a second reap finds nothing (audited once)");
+    ok(store_task_busy(s, item, &busy) == 0 && !busy,
+       "its leftover is no longer busy");
+    is_int(store_task_resolve(s, item, "cleaned"), 1,
+           "resolving the leftover marks the interrupted task");
+    is_int(store_task_resolve(s, item, "again"), 0, "only once");
+    is_int(raw_int(path, "SELECT count(*) FROM task WHERE resolved = "
+                         "'cleaned'"), 1, "the resolution is stored");
+    free(item);
+    close(ready[0]);
+    close(ready[1]);
+    close(gate[0]);
+    close(gate[1]);
+
+    /* a reused pid (our own, another start time) and another boot */
+    t = new_task(TASK_ISO_UPLOAD, "reused");
+    store_task_save(s, t);
+    task_free(t);
+    t = new_task(TASK_ISO_UPLOAD, "reboot");
+    store_task_save(s, t);
+    task_free(t);
+    t = new_task(TASK_ISO_UPLOAD, "mine");
+    store_task_save(s, t);
+    task_free(t);
+    raw_exec(path, "UPDATE task SET owner_start = owner_start + 1 "
+                   "WHERE object = 'reused';"
+                   "UPDATE task SET owner_boot = 'another-boot' "
+                   "WHERE object = 'reboot';");
+    is_int(store_task_reap(s, "gone", collect_task, &got), 2,
+           "a reused pid and another boot are reaped, this process's not");
+    ok(got.len == 2 && streq(((struct task *)got.items[0])->object, "reused") &&
+       streq(((struct task *)got.items[1])->object, "reboot"), "those two");
+    vec_clear(&got, task_free_v);
+
+cleanup:
+    store_free(&s);
+    free(path);
+}
+
 int
 main(void)
 {
@@ -1046,6 +1320,8 @@ main(void)
     test_readonly(path);
     test_bad_files();
     test_two_processes();
+    test_migrations();
+    test_tasks();
     free(path);
     return tap_done();
 }

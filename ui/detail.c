@@ -543,9 +543,10 @@ paint_task(struct dl *d, struct ui *ui, const struct task *t)
                         : t->state == TASK_DONE ? CE_OK
                         : t->state == TASK_RUNNING ? CE_STATE_UP
                         : CE_STATE_WARN));
-    dl_line(d, _("From"), src ? src->name : "-", A_NORMAL);
-    dl_line(d, _("To"), dst ? dst->name : t->kind == TASK_EVACUATE
-            ? _("other hosts") : "-", A_NORMAL);
+    dl_line(d, _("From"), src ? src->name : t->src_name ? t->src_name : "-",
+            A_NORMAL);
+    dl_line(d, _("To"), dst ? dst->name : t->dst_name ? t->dst_name
+            : t->kind == TASK_EVACUATE ? _("other hosts") : "-", A_NORMAL);
     localtime_r(&t->started, &tm);
     strftime(when, sizeof(when), "%H:%M:%S", &tm);
     dl_line(d, _("Started"), t->started ? when : "-", A_NORMAL);
@@ -600,6 +601,28 @@ paint_task(struct dl *d, struct ui *ui, const struct task *t)
                                  ? colors_attr(CE_ERROR) : A_NORMAL);
             d->line += rused > 1 ? rused - 1 : 0;
         }
+    }
+    /* an interrupted task: what it may have left behind, each a sentence
+     * saying what to check */
+    for (size_t i = 0; t->state == TASK_INTERRUPTED && i < t->left.len; i++) {
+        int ry = dl_next(d), rused;
+        char *text;
+        if (ry <= 0)
+            break;
+        text = task_left_describe(t->left.items[i]);
+        draw_text(d->w, ry, 1, i ? "" : _("Left"), d->label_w, true, A_BOLD);
+        rused = draw_wrapped(d->w, ry, 1 + d->label_w,
+                             D.rows - ry + 1 < 4 ? D.rows - ry + 1 : 4,
+                             d->cols - 1 - d->label_w, text,
+                             colors_attr(CE_STATE_WARN));
+        d->line += rused > 1 ? rused - 1 : 0;
+        free(text);
+    }
+    if (t->state == TASK_INTERRUPTED && t->resolved) {
+        int ry = dl_next(d);
+        if (ry > 0)
+            draw_wrapped(d->w, ry, 1 + d->label_w, 2,
+                         d->cols - 1 - d->label_w, t->resolved, A_NORMAL);
     }
 }
 

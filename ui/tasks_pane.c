@@ -85,6 +85,8 @@ kind_label(enum task_kind k)
     case TASK_MIGRATE: return _("migration");
     case TASK_EVACUATE: return _("evacuation");
     case TASK_HA_RESTART: return _("HA restart");
+    case TASK_VM_CREATE: return _("VM create");
+    case TASK_ISO_UPLOAD: return _("ISO upload");
     }
     return "?";
 }
@@ -111,6 +113,7 @@ state_symbol(const struct task *t)
     case TASK_DONE: return '+';
     case TASK_FAILED: return 'X';
     case TASK_CANCELLED: return '-';
+    case TASK_INTERRUPTED: return '!';
     default: return '?';
     }
 }
@@ -134,7 +137,7 @@ col_natural(enum tcol c)
     int w = text_width(_(tcols[c].label)) + 1;
 
     if (c == TC_KIND) {
-        for (int k = TASK_MIGRATE; k <= TASK_HA_RESTART; k++) {
+        for (int k = TASK_MIGRATE; k <= TASK_KIND_LAST; k++) {
             int kw = text_width(kind_label(k));
             if (kw > w)
                 w = kw;
@@ -204,12 +207,14 @@ fmt_duration(char *buf, size_t len, const struct task *t)
         snprintf(buf, len, "%02ld:%02ld", s / 60, s % 60);
 }
 
+/* The host's name; a task loaded from the store may name a host that
+ * is gone (stored), and an upload names none. */
 static const char *
-host_name(struct model *m, int64_t id)
+host_name(struct model *m, int64_t id, const char *stored)
 {
     const struct host *h = id ? model_host_by_id(m, id) : NULL;
 
-    return h ? h->name : "-";
+    return h ? h->name : stored ? stored : "-";
 }
 
 /* "src -> dst" in width cells, each name cut to its share when both do
@@ -294,9 +299,10 @@ tasks_row(void *opaque, size_t i, WINDOW *w, int y, int x, int width,
             break;
         case TC_ROUTE:
             /* an evacuation sends each VM wherever it fits */
-            draw_route(w, y, col, cw, host_name(m, t->src_host),
+            draw_route(w, y, col, cw, host_name(m, t->src_host, t->src_name),
                        !t->dst_host && t->kind == TASK_EVACUATE
-                       ? _("other hosts") : host_name(m, t->dst_host), base);
+                       ? _("other hosts")
+                       : host_name(m, t->dst_host, t->dst_name), base);
             col += cw;
             if (col < end)
                 col = draw_text(w, y, col, " ", 1, true, base);
@@ -448,7 +454,9 @@ tasks_update(struct ui *ui, unsigned ev)
             const struct task *t = m->tasks.items[i];
             if (t->id > P.last_id) {
                 P.last_id = t->id;
-                fresh = true;
+                /* a VM create reports in its form: no pane for it */
+                if (t->kind != TASK_VM_CREATE && t->kind != TASK_ISO_UPLOAD)
+                    fresh = true;
             }
         }
         reselect(m);
@@ -471,11 +479,14 @@ tasks_open(struct ui *ui)
     P.cols = -1;
     P.timer = -1;
     wlist_init(&P.list, tasks_row, ui);
-    /* tasks from before (interrupted ones) do not open the pane */
+    /* tasks from before do not open the pane, except those this start
+     * found interrupted: the operator has things to check */
     for (size_t i = 0; i < m->tasks.len; i++) {
         const struct task *t = m->tasks.items[i];
         if (t->id > P.last_id)
             P.last_id = t->id;
+        if (t->state == TASK_INTERRUPTED && t->just_interrupted)
+            P.shown = true;
     }
     wlist_set_count(&P.list, m->tasks.len);
 }
@@ -652,8 +663,9 @@ tasks_cancel(struct ui *ui)
     *arg = t->id;
     text = xasprintf(_("Cancel the migration of VM '%s' from host '%s' to "
                        "host '%s'? The VM keeps running on host '%s'."),
-                     t->object, host_name(m, t->src_host),
-                     host_name(m, t->dst_host), host_name(m, t->src_host));
+                     t->object, host_name(m, t->src_host, NULL),
+                     host_name(m, t->dst_host, NULL),
+                     host_name(m, t->src_host, NULL));
     dialog_confirm(ui, _("Cancel migration"), text, false, cancel_yes, arg,
                    free);
     free(text);
