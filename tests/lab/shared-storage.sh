@@ -12,6 +12,9 @@
 #  - each migrates live to the other host without a storage copy (the
 #    same network disk on the destination, nothing new in the hosts' local
 #    storage) and its guest goes on ticking;
+#  - nfs-ganesha killed: the domains are reported unreachable, the
+#    inventory keeps answering, and after a restart they answer again and
+#    the guest goes on;
 #  - a disk on a domain not attached, or on a used-up iSCSI domain, is
 #    refused with the reason.
 # QEMU's NFS client has no port setting: it asks rpcbind on port 111 and
@@ -210,5 +213,37 @@ dumpxml 2 nfsvm | grep -q "protocol='nfs' name='$EXP/data/disks/${DISK##*/}'"
 ok $? "on labhost2 nfsvm opens the same NFS disk"
 is "$(local_images 1; local_images 2)" "$before_local" \
     "nothing was copied into the hosts' local storage"
+
+# --- the NFS server dies while VMs use it ---
+echo "storage_interval = 2.0;" >>"$T/lab.conf"
+VDL run >"$T/run.out" 2>&1 &
+RUN_PID=$!
+wait_for 20 grep -q "storage-monitor\|storage" "$T/run.out"
+GPID=$(bash "$NFS" pid "$NSTATE")
+kill -KILL "$GPID"
+t0=$(now_ms)
+wait_for 40 grep -q "Storage domain 'nfsdata' is unreachable" "$T/run.out"
+ok $? "with nfs-ganesha killed, the data domain is reported unreachable" \
+    "($(($(now_ms) - t0)) ms)"
+grep -q "Storage domain 'isos' is unreachable" "$T/run.out"
+ok $? "and so is the ISO domain"
+t0=$(now_ms)
+run timeout 60 "$VD" -c "$T/lab.conf" --db "$DB" --dump
+is "$rc" 0 "the inventory still answers while QEMU waits for the server" \
+    "($(($(now_ms) - t0)) ms)"
+like "$out" "nfsvm" "and lists the VM whose disk is unreachable"
+if bash "$NFS" restart "$NSTATE" >/dev/null 2>"$T/restart.err"; then
+    ok 0 "nfs-ganesha starts again with the same exports"
+else
+    sed 's/^/# /' "$T/restart.err"
+    ok 1 "nfs-ganesha starts again with the same exports"
+fi
+wait_for 40 grep -q "Storage domain 'nfsdata' answers again" "$T/run.out"
+ok $? "the data domain answers again"
+n=$(last_tick "$(serial 2 nfsvm)")
+wait_for 30 ticks_past "$(serial 2 nfsvm)" "${n:-0}"
+ok $? "nfsvm's guest goes on ticking after the server is back"
+kill -TERM "$RUN_PID" 2>/dev/null
+wait "$RUN_PID" 2>/dev/null
 
 done_testing
