@@ -42,12 +42,14 @@ enum vf_id {
     VF_HOST,
     VF_VCPUS,
     VF_MEMORY,
+    VF_DISK_ON,
     VF_POOL,
     VF_DISK_GIB,
     VF_DISK_FORMAT,
     VF_VOLUME,
     VF_NETWORK,
     VF_BOOT,
+    VF_ISO_IMAGE,
     VF_ISO,
     VF_KERNEL,
     VF_INITRD,
@@ -74,13 +76,15 @@ static const struct vfield create_fields[] = {
     { VF_HOST, N_("Host"), VK_CHOICE },
     { VF_VCPUS, N_("vCPUs"), VK_TEXT },
     { VF_MEMORY, N_("Memory (MiB)"), VK_TEXT },
+    { VF_DISK_ON, N_("Disk on"), VK_CHOICE },
     { VF_POOL, N_("Storage pool"), VK_TEXT },
     { VF_DISK_GIB, N_("Disk size (GiB)"), VK_TEXT },
     { VF_DISK_FORMAT, N_("Disk format"), VK_CHOICE },
     { VF_VOLUME, N_("Existing volume"), VK_TEXT },
     { VF_NETWORK, N_("Network"), VK_TEXT },
     { VF_BOOT, N_("Boot order"), VK_TEXT },
-    { VF_ISO, N_("ISO image"), VK_TEXT },
+    { VF_ISO_IMAGE, N_("ISO image"), VK_CHOICE },
+    { VF_ISO, N_("ISO in a pool"), VK_TEXT },
     { VF_KERNEL, N_("Run-once kernel"), VK_TEXT },
     { VF_INITRD, N_("Run-once initrd"), VK_TEXT },
     { VF_CMDLINE, N_("Kernel command line"), VK_TEXT },
@@ -124,6 +128,7 @@ struct vform {
     bool secret_touched;        /* edit: typed into or cleared */
     struct formkit k;
     bool waiting;               /* edit: sent, the host has not answered */
+    struct vec isos;            /* char *: the ISO choices last offered */
 };
 
 /* The edit form waiting for its job's result, and its modal: the
@@ -228,6 +233,29 @@ vf_choices(struct ui *ui, void *owner, int i, struct vec *out)
         vec_push(out, "qcow2");
         vec_push(out, "raw");
         break;
+    case VF_DISK_ON: {
+        /* the host's pool, or a data domain active in the data center */
+        struct cluster *c = model_cluster_by_name(m, vf_get(f, VF_CLUSTER));
+        vec_push(out, "");
+        for (size_t k = 0; c && k < m->sds.len; k++) {
+            struct sd *sd = m->sds.items[k];
+            struct sd_att *a = model_sd_att(sd, c->dc_id);
+            if (sd->role == SD_DATA && a && a->active)
+                vec_push(out, sd->name);
+        }
+        break;
+    }
+    case VF_ISO_IMAGE: {
+        struct cluster *c = model_cluster_by_name(m, vf_get(f, VF_CLUSTER));
+        struct vform *fw = owner;
+        vec_clear(&fw->isos, free);
+        if (c)
+            engine_iso_images(ui_engine(ui), c->dc_id, &fw->isos);
+        vec_push(out, "");
+        for (size_t k = 0; k < fw->isos.len; k++)
+            vec_push(out, fw->isos.items[k]);
+        break;
+    }
     case VF_GFX:
         vec_push(out, "vnc");
         vec_push(out, "spice");
@@ -276,6 +304,10 @@ vf_display(struct ui *ui, void *owner, int i, const char *v)
     case VF_START:
     case VF_HA:
         return xstrdup(streq(v, "yes") ? _("yes") : _("no"));
+    case VF_DISK_ON:
+        return xstrdup(*v ? v : _("the host's storage pool"));
+    case VF_ISO_IMAGE:
+        return xstrdup(*v ? v : _("none"));
     case VF_GFX:
         return xstrdup(streq(v, "none") ? _("none") : v);
     case VF_PASSWORD: {
@@ -493,7 +525,9 @@ vf_check(struct ui *ui, void *owner, int i)
             break;
         }
         s.disk_gib = num;
-        if (num && *vf_get(f, VF_POOL))
+        if (num && *vf_get(f, VF_DISK_ON))
+            s.disk_domain = xstrdup(vf_get(f, VF_DISK_ON));
+        else if (num && *vf_get(f, VF_POOL))
             s.pool = xstrdup(vf_get(f, VF_POOL));
         break;
     case VF_VOLUME:
@@ -586,9 +620,13 @@ vf_hint(struct ui *ui, struct vform *f, int i)
         return xstrdup(f->edit ? _("Memory in MiB, e.g. 2048 for 2 GiB. "
                                    "Only while the VM is off.")
                        : _("Memory in MiB, e.g. 2048 for 2 GiB."));
+    case VF_DISK_ON:
+        return xstrdup(_("A data domain of the data center: its hosts share "
+                         "the disk, so the VM migrates without a copy. Or "
+                         "the host's storage pool."));
     case VF_POOL:
         return xstrdup(_("The host's storage pool that holds the disk, e.g. "
-                         "default."));
+                         "default (not used with a data domain)."));
     case VF_DISK_GIB:
         return xstrdup(_("Size of a new disk in GiB. Empty: no new disk (or "
                          "give an existing volume)."));
@@ -603,8 +641,12 @@ vf_hint(struct ui *ui, struct vform *f, int i)
                                    "Empty: keep the VM's order.")
                        : _("Boot devices in order, e.g. disk,cdrom,network. "
                            "Empty: those the VM has, in that order."));
+    case VF_ISO_IMAGE:
+        return xstrdup(_("An image of the data center's ISO domains for the "
+                         "CD-ROM (Space cycles; upload one on an ISO "
+                         "domain)."));
     case VF_ISO:
-        return xstrdup(_("An installation image for the CD-ROM, as "
+        return xstrdup(_("Or an image in a host's storage pool, as "
                          "POOL/VOLUME, e.g. isos/debian-12.iso."));
     case VF_KERNEL:
         return xstrdup(_("Run once: a kernel on the host for the first start "
@@ -719,14 +761,24 @@ build_spec(struct vform *f, struct vm_spec *s)
         s->vcpus = (unsigned)num;
     if (formkit_parse_num(vf_get(f, VF_MEMORY), 16ULL * 1024 * 1024, &num) == 0)
         s->mem_mib = num;
-    s->pool = opt_dup(vf_get(f, VF_POOL));
+    s->disk_domain = opt_dup(vf_get(f, VF_DISK_ON));
     if (formkit_parse_num(vf_get(f, VF_DISK_GIB), VM_DISK_MAX_GIB, &num) == 0)
         s->disk_gib = num;
     free(s->disk_format);
-    s->disk_format = xstrdup(vf_get(f, VF_DISK_FORMAT));
-    s->disk_volume = opt_dup(vf_get(f, VF_VOLUME));
+    if (s->disk_domain) {
+        /* a raw file or a LUN on the domain: the pool fields do not apply */
+        s->disk_format = xstrdup("raw");
+    } else {
+        s->pool = opt_dup(vf_get(f, VF_POOL));
+        s->disk_format = xstrdup(vf_get(f, VF_DISK_FORMAT));
+        s->disk_volume = opt_dup(vf_get(f, VF_VOLUME));
+    }
     parse_network(vf_get(f, VF_NETWORK), &s->net, &s->net_source);
-    s->iso = opt_dup(vf_get(f, VF_ISO));
+    if (*vf_get(f, VF_ISO_IMAGE) && *vf_get(f, VF_ISO))
+        return fail(f, _("Choose an ISO domain's image or type an image in "
+                         "a pool, not both."));
+    s->iso = opt_dup(*vf_get(f, VF_ISO_IMAGE) ? vf_get(f, VF_ISO_IMAGE)
+                                              : vf_get(f, VF_ISO));
     s->kernel = opt_dup(vf_get(f, VF_KERNEL));
     s->initrd = opt_dup(vf_get(f, VF_INITRD));
     s->cmdline = opt_dup(vf_get(f, VF_CMDLINE));
@@ -736,7 +788,7 @@ build_spec(struct vform *f, struct vm_spec *s)
     } else {
         /* what the VM has: its disk, its CD-ROM, its network */
         s->n_boot = 0;
-        if (s->disk_gib || s->disk_volume)
+        if (s->disk_gib || s->disk_volume || s->disk_domain)
             s->boot[s->n_boot++] = VM_BOOT_DISK;
         if (s->iso)
             s->boot[s->n_boot++] = VM_BOOT_CDROM;
@@ -997,6 +1049,7 @@ vf_free(struct modal *m)
         memset(f->secret.s, 0, f->secret.cap);
     sb_free(&f->secret);
     free(f->vm_name);
+    vec_clear(&f->isos, free);
     free(f);
     if (m->win)
         delwin(m->win);

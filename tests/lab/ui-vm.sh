@@ -57,11 +57,11 @@ ok $? "c opens the create form"
 type_text vd-ui
 keys Tab Tab Tab Tab C-u
 type_text 32
-keys Tab C-u
+keys Tab Tab C-u
 type_text images
 keys Tab C-u Tab Tab C-u
 type_text guest.img
-keys Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab
+keys Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab
 type_text y
 wait_screen 5 'Start after create +yes'
 ok $? "start after create: yes"

@@ -66,7 +66,7 @@ type_text "512"
 keys PgDn
 check "PgDn shows the second page" wait_for "page 2/2"
 check "the listen address is there" form_shows "Listen address" "127.0.0.1"
-keys C-u
+keys Tab Tab C-u
 type_text "1.2.3"
 keys Enter
 check "a bad listen address is refused" \
@@ -87,13 +87,13 @@ check "the form opens again, empty" form_shows "Name" ""
 type_text "ui-vm1"
 keys Tab Tab Tab Tab C-u
 type_text "256"
-keys Tab Tab C-u
+keys Tab Tab Tab C-u
 check "the disk size is emptied" form_shows "Disk size \\(GiB\\)" ""
 keys Tab Tab Tab
 type_text "network default"
 keys Tab
 type_text "network"
-keys PgDn Tab
+keys PgDn Tab Tab Tab
 type_text "s3cret"
 check "the password shows one '*' per character" form_shows "Password" '\*{6} *│'
 check "and never itself" sh -c "! tmux -S '$SOCK' capture-pane -p | grep -q s3cret"
@@ -118,7 +118,7 @@ keys Tab Tab
 type_text "busan-kvm02"
 keys Tab Tab C-u
 type_text "128"
-keys Tab Tab C-u
+keys Tab Tab Tab C-u
 type_text "1"
 keys Enter
 check "a VM with a new disk is created on the chosen host" \
