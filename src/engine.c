@@ -835,8 +835,8 @@ engine_vm_delete(struct engine *e, const char *name, bool delete_disks,
         return engine_refuse(e, vm->name, "vm-delete");
     }
     h = model_host_by_id(e->m, vm->host_id);
-    if (!h || !e->virt || virt_vm_delete(e->virt, h->id, vm->uuid, vm->name,
-                                        delete_disks, done, opaque) < 0)
+    if (!h || !e->virt || engine_vm_delete_placed(e, vm, h, delete_disks,
+                                                  done, opaque) < 0)
         return engine_refuse(e, vm->name, "vm-delete");
     return 0;
 }

@@ -599,3 +599,129 @@ engine_iso_images(struct engine *e, int64_t dc_id, struct vec *out)
                                     (const char *)sd->isos.items[k]));
     }
 }
+
+/* ---- deleting a VM with its disk on an NFS data domain ---- */
+
+struct unplaced {
+    struct engine *e;
+    char *vm_name;
+    char *server, *export, *file, *sd_name, *spm;
+    char *msg;              /* the deletion's own message */
+    virt_done_fn done;
+    void *opaque;
+};
+
+static void
+unplaced_free(struct unplaced *u)
+{
+    free(u->vm_name);
+    free(u->server);
+    free(u->export);
+    free(u->file);
+    free(u->sd_name);
+    free(u->spm);
+    free(u->msg);
+    free(u);
+}
+
+static void
+unplaced_removed(void *opaque, int ok, const char *message)
+{
+    struct unplaced *u = opaque;
+    char *msg = xasprintf(ok ? _("%s Its disk %s was removed from data "
+                                 "domain '%s' for SPM host '%s'.")
+                             : _("%s Its disk %s could not be removed from "
+                                 "data domain '%s': %s"),
+                          u->msg, u->file, u->sd_name, ok ? u->spm : message);
+
+    engine_audit(u->e, u->vm_name, "disk-remove", ok, msg);
+    if (u->done)
+        u->done(u->opaque, ok, msg);
+    free(msg);
+    unplaced_free(u);
+}
+
+static void
+unplaced_deleted(void *opaque, int ok, const char *message)
+{
+    struct unplaced *u = opaque;
+
+    if (!ok) {
+        if (u->done)
+            u->done(u->opaque, ok, message);
+        unplaced_free(u);
+        return;
+    }
+    u->msg = xstrdup(message);
+    if (!sd_nfs_remove(u->server, u->export, SD_NFS_DIR_DISKS, u->file, 0,
+                       unplaced_removed, u))
+        unplaced_removed(u, 0, err_msg());
+}
+
+/* The VM's disk file on an NFS data domain, from its device lines
+ * ("disk vda nfs:/EXPORT/disks/FILE"): the domain and FILE, or NULL. */
+static struct sd *
+vm_nfs_disk(struct engine *e, const struct vm *vm, char **file)
+{
+    for (size_t k = 0; k < vm->devices.len; k++) {
+        const char *d = vm->devices.items[k];
+        const char *w = strstr(d, " nfs:");
+        if (strncmp(d, "disk ", 5) != 0 || !w)
+            continue;
+        w += 5;
+        for (size_t i = 0; i < e->m->sds.len; i++) {
+            struct sd *sd = e->m->sds.items[i];
+            size_t n = sd->path ? strlen(sd->path) : 0;
+            const char *rest = w + n;
+            if (sd->backend != SD_NFS || sd->role != SD_DATA || !n ||
+                strncmp(w, sd->path, n) != 0 ||
+                strncmp(rest, "/" SD_NFS_DIR_DISKS "/",
+                        sizeof(SD_NFS_DIR_DISKS) + 1) != 0)
+                continue;
+            rest += sizeof(SD_NFS_DIR_DISKS) + 1;
+            if (!*rest || strchr(rest, '/'))
+                continue;
+            *file = xstrdup(rest);
+            return sd;
+        }
+    }
+    return NULL;
+}
+
+int
+engine_vm_delete_placed(struct engine *e, const struct vm *vm,
+                        struct host *h, bool delete_disks,
+                        virt_done_fn done, void *opaque)
+{
+    struct cluster *c = model_cluster_by_id(e->m, h->cluster_id);
+    char *file = NULL;
+    struct sd *sd = delete_disks ? vm_nfs_disk(e, vm, &file) : NULL;
+    struct unplaced *u;
+    struct host *spm;
+
+    if (!sd)
+        return virt_vm_delete(e->virt, h->id, vm->uuid, vm->name,
+                              delete_disks, done, opaque);
+    spm = c ? engine_spm_of(e, c->dc_id, NULL) : NULL;
+    if (!spm) {
+        free(file);
+        return -1;
+    }
+    u = xcalloc(1, sizeof(*u));
+    u->e = e;
+    u->vm_name = xstrdup(vm->name);
+    u->server = xstrdup(sd->address);
+    u->export = xstrdup(sd->path);
+    u->file = file;
+    u->sd_name = xstrdup(sd->name);
+    u->spm = xstrdup(spm->name);
+    u->done = done;
+    u->opaque = opaque;
+    /* libvirt removes local volumes; the domain's file is ours to remove */
+    if (virt_vm_delete(e->virt, h->id, vm->uuid, vm->name, delete_disks,
+                       unplaced_deleted, u) < 0) {
+        unplaced_free(u);
+        return -1;
+    }
+    return 0;
+}

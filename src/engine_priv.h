@@ -44,6 +44,12 @@ int engine_vm_create_placed(struct engine *e, int64_t dc_id, struct host *h,
                             const struct vm_spec *spec, virt_done_fn done,
                             void *opaque);
 
+/* engine_disks.c: delete the VM; with delete_disks, also its disk file on
+ * an NFS data domain (for the SPM; refused without one).  0 or -1. */
+int engine_vm_delete_placed(struct engine *e, const struct vm *vm,
+                            struct host *h, bool delete_disks,
+                            virt_done_fn done, void *opaque);
+
 /* engine_disks.c: the storage domains' space and ISO lists. */
 void engine_sd_monitor_stop(struct engine *e);
 /* engine_tasks.c: at start-up, tasks of dead processes become
