@@ -10,3 +10,6 @@ fi
 if [ -x "$b/bench/render" ]; then
     "$b/bench/render"
 fi
+if [ -x "$b/bench/fleet" ]; then
+    "$b/bench/fleet" 100 100 10 30
+fi

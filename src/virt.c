@@ -9,6 +9,9 @@
  * from any thread and is posted to the main thread. */
 #include <config.h>
 #include <errno.h>
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +84,7 @@ struct virt {
     unsigned busy;
     virt_host_hook_fn host_hook;
     void *host_hook_opaque;
+    int trim_timer;             /* returns freed heap after connects */
 };
 
 /* Live backends: callbacks that arrive late check here first. */
@@ -647,6 +651,8 @@ connect_done(void *arg)
         free(msg);
     }
     virt_refresh_host(v, h->id);
+    /* once connects stop for a while (a burst at start-up) */
+    loop_update_timer(v->trim_timer, 3000);
 
 cleanup:
     conf_items_free(j->items, j->n_items);
@@ -1547,6 +1553,21 @@ virt_last_error(void)
 
 /* ---- lifetime ---- */
 
+/* A connect parses the host's domain XML on a worker thread, in that
+ * thread's malloc arena, between allocations that stay (libvirt's and the
+ * model's): after a burst of connects the arenas are full of free holes
+ * that glibc keeps, tens of MiB for a hundred hosts.  Hand them back. */
+static void
+trim_fire(void *opaque)
+{
+    struct virt *v = opaque;
+
+    loop_update_timer(v->trim_timer, -1);
+#ifdef HAVE_MALLOC_TRIM
+    malloc_trim(0);
+#endif
+}
+
 struct virt *
 virt_new(struct model *m, const struct virt_opts *o, virt_notify_fn notify_fn,
          void *opaque)
@@ -1562,6 +1583,7 @@ virt_new(struct model *m, const struct virt_opts *o, virt_notify_fn notify_fn,
         v->o.connect_timeout = 15;
     v->notify = notify_fn;
     v->opaque = opaque;
+    v->trim_timer = loop_add_timer(-1, trim_fire, v);
     vec_push(&live_virts, v);
     return v;
 }
@@ -1595,6 +1617,7 @@ virt_free(struct virt **vp)
     while ((v->busy || jobs_pending()) && loop_now() < deadline)
         loop_run_once();
     loop_remove_timer(timer);
+    loop_remove_timer(v->trim_timer);
     vec_remove_item(&live_virts, v);
     if (!live_virts.len)
         vec_clear(&live_virts, NULL);

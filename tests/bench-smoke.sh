@@ -14,4 +14,12 @@ if [ -x "$top_builddir/bench/render" ]; then
     like "$out" 'ms' "prints frame times"
 fi
 printf '%s\n' "$out" | sed 's/^/# /'
+run "$top_builddir/bench/fleet" 3 5 2 1
+is "$rc" 0 "bench/fleet runs (3 hosts x 5 VMs)"
+like "$out" 'engine tick \(stats \+ model\): +[0-9.]+ ms wall' "prints the engine tick"
+like "$out" 'ratio engine/bare: wall [0-9.]+, CPU [0-9.]+' "prints the refresh ratios"
+like "$out" 'paint the list \+ doupdate +[0-9.]+ ms +[0-9.]+ ms' "prints render times"
+like "$out" 'CPU above the peer: -?[0-9.]+ %' "prints idle CPU against the peer"
+like "$out" 'memory above the peer per VM: -?[0-9]+ bytes' "prints memory per VM"
+printf '%s\n' "$out" | sed 's/^/# /'
 done_testing

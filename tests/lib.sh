@@ -6,7 +6,7 @@ set -u
 : "${top_srcdir:=$top_builddir}"
 : "${VIRTDECK_DATADIR:=$top_srcdir/data}"
 export VIRTDECK_DATADIR
-VD=$top_builddir/virtdeck
+VD=${VIRTDECK:-$top_builddir/virtdeck}    # check-valgrind wraps it
 T=$(mktemp -d "${TMPDIR:-/tmp}/vdsh.XXXXXX")
 export HOME=$T/home XDG_DATA_HOME=$T/data XDG_CONFIG_HOME=$T/config \
     XDG_CACHE_HOME=$T/cache VIRTDECK_SYSCONFDIR=$T/etc

@@ -960,6 +960,8 @@ count_child(struct audit *a, void *opaque)
     audit_free(a);
 }
 
+static char *main_path;     /* main's path, freed by forked children too */
+
 static void
 test_two_processes(void)
 {
@@ -984,9 +986,15 @@ test_two_processes(void)
             exit(99);
         }
         if (pid[i] == 0) {
+            int rc;
             close(gate[1]);
             close(ready[0]);
-            _exit(child_work(path, i + 1, ready[1], gate[0]));
+            rc = child_work(path, i + 1, ready[1], gate[0]);
+            /* the parent's strings are the child's too: free them, or
+             * valgrind counts them lost at the child's exit */
+            free(path);
+            free(main_path);
+            _exit(rc);
         }
     }
     close(gate[0]);
@@ -1300,7 +1308,7 @@ cleanup:
 int
 main(void)
 {
-    char *path = tmp_path("deep/er/virtdeck.db");
+    char *path = main_path = tmp_path("deep/er/virtdeck.db");
 
     test_default_path();
     test_audit();

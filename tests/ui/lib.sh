@@ -14,6 +14,8 @@ export VIRTDECK_DATADIR
 
 tap_n=0
 tap_failed=0
+# check-valgrind runs the console under valgrind: every wait is longer
+scale=${VD_TIMEOUT_SCALE:-1}
 SOCK=
 TMPD=
 
@@ -96,7 +98,7 @@ type_text() {
 # `grep GREP-OPTION PATTERN` matches; 1 after TENTHS tries, with the screen.
 poll_screen() {
     i=0
-    while [ "$i" -lt "$3" ]; do
+    while [ "$i" -lt $(( $3 * scale )) ]; do
         if screen | grep -q"$1" -- "$2"; then
             return 0
         fi
@@ -117,7 +119,7 @@ wait_for() {
 # wait_gone TEXT [SECONDS]: the opposite.
 wait_gone() {
     want=$1
-    limit=$(( ${2:-10} * 10 ))
+    limit=$(( ${2:-10} * 10 * scale ))
     i=0
     while [ $i -lt $limit ]; do
         if ! screen | grep -qF -- "$want"; then
@@ -168,7 +170,7 @@ walk_detail() {
         before=$(screen)
         keys "$k"
         j=0
-        while [ $j -lt 30 ] && [ "$(screen)" = "$before" ]; do
+        while [ $j -lt $((30 * scale)) ] && [ "$(screen)" = "$before" ]; do
             sleep 0.1
             j=$((j + 1))
         done
@@ -188,7 +190,7 @@ walk() {
         before=$(screen)
         keys "$key"
         j=0
-        while [ $j -lt 30 ] && [ "$(screen)" = "$before" ]; do
+        while [ $j -lt $((30 * scale)) ] && [ "$(screen)" = "$before" ]; do
             sleep 0.1
             j=$((j + 1))
         done
@@ -201,7 +203,7 @@ walk() {
 # whatever the width of the label column.
 shows() {
     label=$1 value=$2
-    limit=$(( ${3:-10} * 10 ))
+    limit=$(( ${3:-10} * 10 * scale ))
     i=0
     while [ $i -lt $limit ]; do
         if screen | grep -qE -- "│ $label +$value( |\$)"; then
