@@ -104,6 +104,64 @@ static const struct option long_opts[] = {
     { NULL, 0, NULL, 0 },
 };
 
+static const struct cli_command commands[] = {
+    { "dc", "add", true },
+    { "dc", "remove", true },
+    { "cluster", "add", true },
+    { "cluster", "remove", true },
+    { "cluster", "set", true },
+    { "host", "add", true },
+    { "host", "remove", true },
+    { "host", "spm-priority", true },
+    { "host", "maintenance", true },
+    { "host", "activate", true },
+    { "host", "confirm-rebooted", true },
+    { "host", "check", false },
+    { "vm", "start", true },
+    { "vm", "shutdown", true },
+    { "vm", "destroy", true },
+    { "vm", "reboot", true },
+    { "vm", "suspend", true },
+    { "vm", "resume", true },
+    { "vm", "create", true },
+    { "vm", "edit", true },
+    { "vm", "delete", true },
+    { "vm", "console", true },
+    { "vm", "migrate", true },
+    { "storage", "add", true },
+    { "storage", "attach", true },
+    { "storage", "detach", true },
+    { "storage", "activate", true },
+    { "storage", "maintenance", true },
+    { "storage", "remove", true },
+    { "storage", "discover", false },
+    { "storage", "luns", false },
+    { "iso", "upload", true },
+    { "iso", "list", false },
+    { "events", NULL, false },
+    { "tasks", NULL, false },
+    /* an observer may watch: read-only, it restarts and evacuates nothing */
+    { "run", NULL, false },
+};
+
+const struct cli_command *
+cli_commands(size_t *n)
+{
+    *n = sizeof(commands) / sizeof(*commands);
+    return commands;
+}
+
+const struct cli_command *
+cli_command_find(const char *kind, const char *verb)
+{
+    for (size_t i = 0; kind && i < sizeof(commands) / sizeof(*commands); i++) {
+        const struct cli_command *c = &commands[i];
+        if (streq(c->kind, kind) && (!c->verb || (verb && streq(c->verb, verb))))
+            return c;
+    }
+    return NULL;
+}
+
 void
 cli_usage(FILE *out)
 {
@@ -173,6 +231,8 @@ cli_usage(FILE *out)
                    "      --demo          use the demo data center (nothing is saved)\n"
                    "  -c, --config FILE   read FILE after the system and user files\n"
                    "      --db PATH       use the inventory database at PATH\n"
+                   "      --read-only     observe only: hosts and the database are opened\n"
+                   "                      read-only and every change is refused\n"
                    "  -v, --verbose       write a debug log (log_file, or\n"
                    "                      ~/.cache/virtdeck/virtdeck.log)\n"
                    "  -h, --help          show this help and exit\n"
@@ -889,7 +949,15 @@ cmd_console(struct engine *e, const struct config *cfg, const struct cli_opts *o
     struct model *m = engine_model(e);
     bool ambiguous = false;
     struct vm *vm;
+    char *msg;
 
+    /* Keys typed on a console reach the guest: no observer's business. */
+    if (engine_check_write(e, o->words[2], "vm-console") < 0) {
+        char *t = text_safe(err_msg());
+        fprintf(stderr, "virtdeck: %s\n", t);
+        free(t);
+        return CLI_FAILED;
+    }
     engine_start(e);
     run_until(&w, wait_settled, cfg->connect_timeout + 5);
     vm = model_vm_by_uuid(m, o->words[2]);
@@ -907,9 +975,13 @@ cmd_console(struct engine *e, const struct config *cfg, const struct cli_opts *o
     c.con = console_open(engine_virt(e), vm->uuid, o->force, con_data,
                          con_event, &c);
     if (!c.con) {
+        engine_audit(e, vm->name, "vm-console", 0, err_msg());
         fprintf(stderr, "virtdeck: %s\n", err_msg());
         return CLI_FAILED;
     }
+    msg = xasprintf(_("Serial console of VM '%s' opened."), vm->name);
+    engine_audit(e, vm->name, "vm-console", -1, msg);
+    free(msg);
     loop_add_signal(SIGTERM, con_signal, &c);
     loop_add_signal(SIGINT, con_signal, &c);
     loop_add_signal(SIGHUP, con_signal, &c);
@@ -1488,6 +1560,17 @@ open_log(const struct config *cfg, bool verbose)
     free(path);
 }
 
+/* A kind of the table ("vm"), whatever the verb. */
+static bool
+known_kind(const char *kind)
+{
+    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+        if (streq(commands[i].kind, kind))
+            return true;
+    }
+    return false;
+}
+
 int
 cli_main(int argc, char **argv, cli_console_fn console)
 {
@@ -1509,14 +1592,31 @@ cli_main(int argc, char **argv, cli_console_fn console)
         printf("virtdeck %s\n", PACKAGE_VERSION);
         return CLI_OK;
     }
-    if (o.nwords && !streq(o.words[0], "dc") && !streq(o.words[0], "cluster") &&
-        !streq(o.words[0], "host") && !streq(o.words[0], "vm") &&
-        !streq(o.words[0], "events") && !streq(o.words[0], "run") &&
-        !streq(o.words[0], "tasks") &&
-        !streq(o.words[0], "storage") && !streq(o.words[0], "iso")) {
-        fprintf(stderr, _("virtdeck: unknown command '%s'; see 'virtdeck "
-                          "--help'.\n"), o.words[0]);
-        return CLI_USAGE;
+    if (o.nwords) {
+        const char *verb = o.nwords > 1 ? o.words[1] : NULL;
+        const struct cli_command *c = cli_command_find(o.words[0], verb);
+        if (!c && !known_kind(o.words[0])) {
+            fprintf(stderr, _("virtdeck: unknown command '%s'; see 'virtdeck "
+                              "--help'.\n"), o.words[0]);
+            return CLI_USAGE;
+        }
+        if (!c && !verb) {
+            fprintf(stderr, _("virtdeck: '%s' needs a command after it; see "
+                              "'virtdeck --help'.\n"), o.words[0]);
+            return CLI_USAGE;
+        }
+        if (!c) {
+            fprintf(stderr, _("virtdeck: unknown command '%s %s'; see "
+                              "'virtdeck --help'.\n"), o.words[0], verb);
+            return CLI_USAGE;
+        }
+        if (c->changes && o.read_only) {
+            /* Refused before the database or a host is opened. */
+            fprintf(stderr, _("virtdeck: read-only: '%s %s' would change "
+                              "things, and --read-only only observes; run it "
+                              "without --read-only.\n"), c->kind, c->verb);
+            return CLI_FAILED;
+        }
     }
     if (o.dump && o.nwords) {
         fprintf(stderr, _("virtdeck: --dump takes no command.\n"));

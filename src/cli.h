@@ -12,6 +12,7 @@
 #ifndef VD_CLI_H
 #define VD_CLI_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
@@ -45,6 +46,23 @@ struct cli_opts {
  * code. */
 typedef int (*cli_console_fn)(struct engine *e, const struct config *cfg,
                               const struct cli_opts *o);
+
+/* One command of the command line: "KIND VERB" ("vm start"), or KIND
+ * alone when verb is NULL ("events").  The table is the only way in:
+ * cli_main runs no command it does not list, and with --read-only it
+ * refuses, before anything is opened, every command that changes
+ * something. */
+struct cli_command {
+    const char *kind;
+    const char *verb;
+    bool changes;           /* refused with --read-only */
+};
+
+/* The table; *n gets its length. */
+const struct cli_command *cli_commands(size_t *n);
+/* The command for words (kind, verb: may be NULL), or NULL. */
+const struct cli_command *cli_command_find(const char *kind,
+                                           const char *verb);
 
 /* Parse argv into o.  Returns CLI_OK or CLI_USAGE (message on stderr). */
 int cli_parse(int argc, char **argv, struct cli_opts *o);

@@ -156,6 +156,14 @@ finish(struct st_wait *w)
     return CLI_OK;
 }
 
+/* A storage check that failed is a refused storage-add: audit it. */
+static void
+audit_check(struct engine *e, const char *name, const struct st_wait *w)
+{
+    if (!w->ok)
+        engine_audit(e, name, "storage-add", 0, w->msg ? w->msg : _("failed"));
+}
+
 static int
 storage_add(struct engine *e, const struct cli_opts *o)
 {
@@ -175,6 +183,11 @@ storage_add(struct engine *e, const struct cli_opts *o)
         fprintf(stderr, _("virtdeck: the role must be data, iso or export.\n"));
         return CLI_USAGE;
     }
+    /* The NFS check makes folders on the server: refuse before it. */
+    if (engine_check_write(e, o->words[2], "storage-add") < 0) {
+        fprintf(stderr, "virtdeck: %s\n", err_msg());
+        return CLI_FAILED;
+    }
     if (o->nfs) {
         if (split_nfs(o->nfs, &server, &export) < 0)
             goto cleanup;
@@ -183,6 +196,7 @@ storage_add(struct engine *e, const struct cli_opts *o)
             goto cleanup;
         }
         loop_run(st_done, &w);
+        audit_check(e, o->words[2], &w);
         rc = finish(&w);
         if (rc == CLI_OK) {
             if (engine_sd_add(e, o->words[2], role, SD_NFS, server, export, NULL,
@@ -216,6 +230,7 @@ storage_add(struct engine *e, const struct cli_opts *o)
             goto cleanup;
         }
         loop_run(st_done, &w);
+        audit_check(e, o->words[2], &w);
         rc = finish(&w);
         if (rc == CLI_OK && engine_sd_add(e, o->words[2], role, SD_ISCSI,
                                           o->iscsi, o->target, o->lun,
@@ -353,6 +368,10 @@ iso_upload(struct engine *e, const struct cli_opts *o)
                           "FILE... [--force]\n"));
         return CLI_USAGE;
     }
+    if (engine_check_write(e, o->domain, "iso-upload") < 0) {
+        fprintf(stderr, "virtdeck: %s\n", err_msg());
+        return CLI_FAILED;
+    }
     if (!(sd = iso_domain(e, o->domain)))
         return CLI_FAILED;
     for (int i = 2; i < o->nwords && rc == CLI_OK; i++) {
@@ -391,6 +410,7 @@ iso_upload(struct engine *e, const struct cli_opts *o)
         if (!w.op) {
             char *t = text_safe(err_msg());
             model_task_end(m, task, TASK_FAILED, err_msg());
+            engine_audit(e, sd->name, "iso-upload", 0, err_msg());
             fprintf(stderr, "virtdeck: %s\n", t);
             free(t);
             free(part);

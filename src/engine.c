@@ -20,18 +20,32 @@
 #include "migrate.h"
 
 
+/* Who acts, for the audit log: the unix user; "(LOGIN)" when the session
+ * was opened by another login name (su, sudo); "@ADDRESS" when the session
+ * came over SSH (SSH_CONNECTION, else the older SSH_CLIENT). */
 static char *
 engine_make_user(void)
 {
     struct passwd *pw = getpwuid(getuid());
     const char *ssh = getenv("SSH_CONNECTION");
+    const char *login = getlogin();
     char ip[64] = "";
-    const char *name = pw ? pw->pw_name : NULL;
+    char *name, *who;
 
-    if (ssh && sscanf(ssh, "%63s", ip) == 1 && ip[0])
-        return name ? xasprintf("%s@%s", name, ip)
-                    : xasprintf("uid%u@%s", (unsigned)getuid(), ip);
-    return name ? xstrdup(name) : xasprintf("uid%u", (unsigned)getuid());
+    if (!ssh || !*ssh)
+        ssh = getenv("SSH_CLIENT");
+    name = pw ? xstrdup(pw->pw_name) : xasprintf("uid%u", (unsigned)getuid());
+    if (login && *login && !streq(login, name) && !strpbrk(login, " \t@()")) {
+        who = xasprintf("%s(%s)", name, login);
+        free(name);
+        name = who;
+    }
+    if (ssh && sscanf(ssh, "%63s", ip) == 1 && ip[0]) {
+        who = xasprintf("%s@%s", name, ip);
+        free(name);
+        return who;
+    }
+    return name;
 }
 
 struct engine *
@@ -42,6 +56,7 @@ engine_open(const struct config *cfg, const char *db_path, unsigned flags)
     bool empty = true;
 
     e->cfg = cfg;
+    e->readonly = flags & ENGINE_READONLY;
     e->refresh_timer = -1;
     e->ha_timer = -1;
     e->sd_timer = -1;
@@ -102,7 +117,7 @@ engine_free(struct engine **ep)
     loop_remove_timer(e->refresh_timer);
     if (e->sd_timer >= 0)
         engine_sd_monitor_stop(e);
-    if (e->started)
+    if (e->started && !e->readonly)
         engine_ha_stop(e);
     virt_free(&e->virt);
     store_free(&e->store);
@@ -137,18 +152,29 @@ engine_start(struct engine *e)
         .reconnect_min = 1,
         .reconnect_max = e->cfg->reconnect_max,
         .ha_grace = e->cfg->ha_grace,
+        .readonly = e->readonly,
     };
 
     if (e->started)
         return 0;
     e->virt = virt_new(e->m, &o, engine_notify, e);
+    if (e->readonly)
+        engine_audit(e, "virtdeck", "read-only", -1,
+                     _("Read-only: this virtdeck observes only.  Hosts are "
+                       "opened read-only; it changes nothing, and restarts "
+                       "no HA VM, evacuates no host and writes no SPM "
+                       "election: the engine that runs without --read-only "
+                       "does that."));
     for (size_t i = 0; i < e->m->hosts.len; i++) {
         struct host *h = e->m->hosts.items[i];
         virt_host_connect(e->virt, h->id);
     }
     e->refresh_timer = loop_add_timer((int)(e->cfg->refresh_interval * 1000),
                                       engine_tick, e);
-    engine_ha_start(e);
+    /* HA restarts and stale-definition clean-up change hosts: an observer
+     * leaves them to the engine that writes. */
+    if (!e->readonly)
+        engine_ha_start(e);
     e->started = true;
     return 0;
 }
@@ -169,6 +195,23 @@ bool
 engine_is_demo(const struct engine *e)
 {
     return e->demo;
+}
+
+bool
+engine_is_readonly(const struct engine *e)
+{
+    return e->readonly;
+}
+
+int
+engine_check_write(struct engine *e, const char *object, const char *action)
+{
+    if (!e->readonly)
+        return 0;
+    err_set(_("read-only: '%s' would change things, and this virtdeck only "
+              "observes (--read-only); run virtdeck without --read-only to "
+              "do it."), action);
+    return engine_refuse(e, object ? object : "", action);
 }
 
 const char *
@@ -254,7 +297,11 @@ engine_audit(struct engine *e, const char *object, const char *action, int ok,
         .result = ok > 0 ? "ok" : ok == 0 ? "failed" : "info",
         .message = (char *)message,
     };
-    if (store_audit_add(e->store, &a) < 0) {
+    /* An observer's database is read-only: its entries (refusals, what
+     * it saw) stay in its own events pane and log. */
+    if (e->readonly) {
+        a.time = time(NULL);
+    } else if (store_audit_add(e->store, &a) < 0) {
         log_warn("audit entry not stored: %s", err_msg());
         a.time = time(NULL);
     }
@@ -318,6 +365,8 @@ engine_dc_add(struct engine *e, const char *name, const char *description)
     int64_t id;
     char *msg;
 
+    if (engine_check_write(e, name, "dc-add") < 0)
+        return -1;
     if (valid_name(_("data center"), name) < 0 ||
         store_dc_add(e->store, name, description, &id) < 0)
         return engine_refuse(e, name ? name : "", "dc-add");
@@ -335,6 +384,8 @@ engine_dc_edit(struct engine *e, const char *name, const char *new_name,
     struct dc *dc = model_dc_by_name(e->m, name);
     char *msg;
 
+    if (engine_check_write(e, name, "dc-edit") < 0)
+        return -1;
     if (!dc) {
         err_set(_("There is no data center named '%s'."), name);
         return engine_refuse(e, name, "dc-edit");
@@ -355,6 +406,8 @@ engine_dc_remove(struct engine *e, const char *name)
     struct dc *dc = model_dc_by_name(e->m, name);
     char *msg;
 
+    if (engine_check_write(e, name, "dc-remove") < 0)
+        return -1;
     if (store_dc_remove(e->store, name) < 0)
         return engine_refuse(e, name, "dc-remove");
     if (dc)
@@ -373,6 +426,8 @@ engine_cluster_add(struct engine *e, const char *name, const char *dc,
     struct dc *d;
     char *msg;
 
+    if (engine_check_write(e, name, "cluster-add") < 0)
+        return -1;
     if (valid_name(_("cluster"), name) < 0 ||
         store_cluster_add(e->store, name, dc, description, &id) < 0)
         return engine_refuse(e, name ? name : "", "cluster-add");
@@ -391,6 +446,8 @@ engine_cluster_edit(struct engine *e, const char *name, const char *new_name,
     struct cluster *c = model_cluster_by_name(e->m, name);
     char *msg;
 
+    if (engine_check_write(e, name, "cluster-edit") < 0)
+        return -1;
     if (!c) {
         err_set(_("There is no cluster named '%s'."), name);
         return engine_refuse(e, name, "cluster-edit");
@@ -411,6 +468,8 @@ engine_cluster_remove(struct engine *e, const char *name)
     struct cluster *c = model_cluster_by_name(e->m, name);
     char *msg;
 
+    if (engine_check_write(e, name, "cluster-remove") < 0)
+        return -1;
     if (store_cluster_remove(e->store, name) < 0)
         return engine_refuse(e, name, "cluster-remove");
     if (c)
@@ -428,6 +487,8 @@ engine_cluster_set_migration(struct engine *e, const char *name,
     struct cluster *c = model_cluster_by_name(e->m, name);
     char *msg;
 
+    if (engine_check_write(e, name, "cluster-migration") < 0)
+        return -1;
     if (!c) {
         err_set(_("There is no cluster named '%s'."), name);
         return engine_refuse(e, name, "cluster-migration");
@@ -457,6 +518,8 @@ engine_host_add(struct engine *e, const char *name, const char *uri,
     struct host *h;
     char *msg;
 
+    if (engine_check_write(e, name, "host-add") < 0)
+        return -1;
     if (valid_name(_("host"), name) < 0 || valid_uri(uri) < 0 ||
         store_host_add(e->store, name, uri, cluster, &id) < 0)
         return engine_refuse(e, name ? name : "", "host-add");
@@ -479,6 +542,8 @@ engine_host_edit(struct engine *e, const char *name, const char *new_name,
     bool uri_changed;
     char *msg;
 
+    if (engine_check_write(e, name, "host-edit") < 0)
+        return -1;
     if (!h) {
         err_set(_("There is no host named '%s'."), name);
         return engine_refuse(e, name, "host-edit");
@@ -510,6 +575,8 @@ engine_host_remove(struct engine *e, const char *name)
     unsigned running = 0;
     char *msg;
 
+    if (engine_check_write(e, name, "host-remove") < 0)
+        return -1;
     for (size_t i = 0; h && i < h->vms.len; i++) {
         struct vm *vm = h->vms.items[i];
         if (vm->state != VM_SHUTOFF && vm->state != VM_CRASHED)
@@ -542,6 +609,8 @@ engine_vm_op(struct engine *e, const char *name, enum vm_op op,
     bool ambiguous = false;
     struct vm *vm = model_vm_by_uuid(e->m, name);
 
+    if (engine_check_write(e, name, vm_op_name(op)) < 0)
+        return -1;
     if (!vm)
         vm = model_vm_by_name(e->m, name, &ambiguous);
     if (!vm) {
@@ -696,6 +765,8 @@ engine_vm_create(struct engine *e, const struct vm_spec *spec,
     struct cluster *c;
     struct host *h;
 
+    if (engine_check_write(e, spec->name, "vm-create") < 0)
+        return -1;
     if (vm_spec_check(spec) < 0)
         return engine_refuse(e, obj, "vm-create");
     c = model_cluster_by_name(e->m, spec->cluster);
@@ -797,9 +868,12 @@ int
 engine_vm_edit(struct engine *e, const char *name, const struct vm_edit *ed,
                virt_done_fn done, void *opaque)
 {
-    struct vm *vm = engine_find_vm(e, name, "vm-edit");
+    struct vm *vm;
     struct host *h;
 
+    if (engine_check_write(e, name, "vm-edit") < 0)
+        return -1;
+    vm = engine_find_vm(e, name, "vm-edit");
     if (!vm)
         return -1;
     h = model_host_by_id(e->m, vm->host_id);
@@ -824,9 +898,12 @@ int
 engine_vm_delete(struct engine *e, const char *name, bool delete_disks,
                  virt_done_fn done, void *opaque)
 {
-    struct vm *vm = engine_find_vm(e, name, "vm-delete");
+    struct vm *vm;
     struct host *h;
 
+    if (engine_check_write(e, name, "vm-delete") < 0)
+        return -1;
+    vm = engine_find_vm(e, name, "vm-delete");
     if (!vm)
         return -1;
     if (vm->state != VM_SHUTOFF && vm->state != VM_CRASHED) {
@@ -878,11 +955,14 @@ engine_vm_migrate(struct engine *e, const char *name, const char *dst,
                   const struct migrate_opts *o, virt_done_fn done,
                   void *opaque, int64_t *task_id)
 {
-    struct vm *vm = engine_find_vm(e, name, "vm-migrate");
+    struct vm *vm;
     struct host *src, *to;
     struct task *t;
     char *msg;
 
+    if (engine_check_write(e, name, "vm-migrate") < 0)
+        return -1;
+    vm = engine_find_vm(e, name, "vm-migrate");
     if (!vm)
         return -1;
     src = model_host_by_id(e->m, vm->host_id);
@@ -965,6 +1045,8 @@ engine_task_cancel(struct engine *e, int64_t task_id)
 {
     struct task *t = model_task_by_id(e->m, task_id);
 
+    if (engine_check_write(e, t ? t->object : "", "task-cancel") < 0)
+        return -1;
     if (!t || t->state != TASK_RUNNING) {
         err_set(_("That task is not running."));
         return -1;

@@ -19,7 +19,10 @@ enum {
     ENGINE_DEMO = 1u << 0,      /* use the demo data center */
     ENGINE_WRITE = 1u << 1,     /* inventory changes: create the database,
                                  * never fall back to the demo */
-    ENGINE_READONLY = 1u << 2,  /* open the database read-only */
+    ENGINE_READONLY = 1u << 2,  /* an observer: the database and every
+                                 * libvirt connection are opened read-only,
+                                 * every change is refused up front and no
+                                 * HA restart or evacuation runs */
 };
 
 /* Open the inventory: the demo with ENGINE_DEMO, or when the database does
@@ -37,6 +40,15 @@ int engine_start(struct engine *e);
 struct model *engine_model(struct engine *e);
 struct virt *engine_virt(struct engine *e);
 bool engine_is_demo(const struct engine *e);
+/* True for an observer (ENGINE_READONLY). */
+bool engine_is_readonly(const struct engine *e);
+/* 0 when the engine may change things; for an observer, -1 with err_set()
+ * ("read-only: ...") and the refusal in the events.  Every entry point
+ * below that changes something calls it first; callers that change things
+ * outside the engine (a console, an NFS upload) call it themselves.
+ * action is the audit action name ("vm-start", "iso-upload"). */
+int engine_check_write(struct engine *e, const char *object,
+                       const char *action);
 /* Path of the database in use ("" for the demo's memory).  Borrowed. */
 const char *engine_db_path(const struct engine *e);
 /* Jobs of this engine in flight (connects, refreshes, operations). */

@@ -221,6 +221,8 @@ engine_host_maintenance(struct engine *e, const char *name, virt_done_fn done,
     struct task *t;
     char *msg;
 
+    if (engine_check_write(e, name, "host-maintenance") < 0)
+        return -1;
     if (!h) {
         err_set(_("There is no host named '%s'."), name);
         return engine_refuse(e, name, "host-maintenance");
@@ -271,6 +273,8 @@ engine_host_activate(struct engine *e, const char *name)
     struct host *h = model_host_by_name(e->m, name);
     char *msg;
 
+    if (engine_check_write(e, name, "host-activate") < 0)
+        return -1;
     if (!h) {
         err_set(_("There is no host named '%s'."), name);
         return engine_refuse(e, name, "host-activate");
@@ -634,6 +638,8 @@ engine_host_confirm_rebooted(struct engine *e, const char *name)
     struct host *h = model_host_by_name(e->m, name);
     char *msg;
 
+    if (engine_check_write(e, name, "host-confirm-rebooted") < 0)
+        return -1;
     if (!h) {
         err_set(_("There is no host named '%s'."), name);
         return engine_refuse(e, name, "host-confirm-rebooted");

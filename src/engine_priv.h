@@ -13,6 +13,7 @@ struct engine {
     struct model *m;
     struct virt *virt;
     bool demo;
+    bool readonly;              /* an observer: refuses every change */
     bool started;
     int refresh_timer;
     char *user;

@@ -160,10 +160,13 @@ vm_using(struct engine *e, const struct sd *sd, int64_t dc_id)
 int
 engine_sd_attach(struct engine *e, const char *name, const char *dc_name)
 {
-    struct sd *sd = find_sd(e, name, "storage-attach");
+    struct sd *sd;
     struct dc *dc;
     char *msg;
 
+    if (engine_check_write(e, name, "storage-attach") < 0)
+        return -1;
+    sd = find_sd(e, name, "storage-attach");
     if (!sd || !(dc = find_dc(e, dc_name, name, "storage-attach")))
         return -1;
     if (model_sd_att(sd, dc->id)) {
@@ -198,12 +201,15 @@ static int
 set_active(struct engine *e, const char *name, const char *dc_name, bool on)
 {
     const char *action = on ? "storage-activate" : "storage-maintenance";
-    struct sd *sd = find_sd(e, name, action);
+    struct sd *sd;
     struct dc *dc;
     struct sd_att *a;
     struct vm *vm;
     char *msg;
 
+    if (engine_check_write(e, name, action) < 0)
+        return -1;
+    sd = find_sd(e, name, action);
     if (!sd || !(dc = find_dc(e, dc_name, name, action)))
         return -1;
     a = model_sd_att(sd, dc->id);
@@ -252,11 +258,14 @@ engine_sd_maintenance(struct engine *e, const char *name, const char *dc)
 int
 engine_sd_detach(struct engine *e, const char *name, const char *dc_name)
 {
-    struct sd *sd = find_sd(e, name, "storage-detach");
+    struct sd *sd;
     struct dc *dc;
     struct sd_att *a;
     char *msg;
 
+    if (engine_check_write(e, name, "storage-detach") < 0)
+        return -1;
+    sd = find_sd(e, name, "storage-detach");
     if (!sd || !(dc = find_dc(e, dc_name, name, "storage-detach")))
         return -1;
     a = model_sd_att(sd, dc->id);
@@ -286,9 +295,12 @@ engine_sd_detach(struct engine *e, const char *name, const char *dc_name)
 int
 engine_sd_remove(struct engine *e, const char *name)
 {
-    struct sd *sd = find_sd(e, name, "storage-remove");
+    struct sd *sd;
     char *msg;
 
+    if (engine_check_write(e, name, "storage-remove") < 0)
+        return -1;
+    sd = find_sd(e, name, "storage-remove");
     if (!sd)
         return -1;
     if (store_sd_remove(e->store, name) < 0)
@@ -316,6 +328,8 @@ engine_host_set_spm_priority(struct engine *e, const char *name, int prio)
     struct host *h = model_host_by_name(e->m, name);
     char *msg;
 
+    if (engine_check_write(e, name, "host-spm-priority") < 0)
+        return -1;
     if (!h) {
         err_set(_("There is no host named '%s'."), name);
         return engine_refuse(e, name, "host-spm-priority");
@@ -369,6 +383,9 @@ engine_sd_add(struct engine *e, const char *name, enum sd_role role,
     struct sd *sd;
     int64_t id;
     char *msg;
+
+    if (engine_check_write(e, name, "storage-add") < 0)
+        return -1;
 
     if (valid_name(_("storage domain"), name) < 0)
         return engine_refuse(e, name ? name : "", "storage-add");

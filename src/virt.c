@@ -354,6 +354,7 @@ struct connect_job {
     unsigned gen;
     char *uri;
     int ka_interval, ka_count;
+    bool readonly;
     struct virt *v;
     virConnectPtr conn;
     char *error;
@@ -386,15 +387,18 @@ static void on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event,
 
 /* Fetch and parse the configuration of each domain (worker side). */
 static void
-fetch_confs(virDomainPtr *doms, size_t n, struct conf_item **out, size_t *n_out)
+fetch_confs(virDomainPtr *doms, size_t n, bool readonly,
+            struct conf_item **out, size_t *n_out)
 {
     struct conf_item *items = xcalloc(n ? n : 1, sizeof(*items));
+    /* SECURE: to see whether a console password is set (its value is
+     * dropped with the XML, never kept or logged).  A read-only connection
+     * may not ask for it: libvirt would refuse the whole description. */
+    unsigned secure = readonly ? 0 : VIR_DOMAIN_XML_SECURE;
     size_t k = 0;
 
     for (size_t i = 0; i < n; i++) {
-        /* SECURE: to see whether a console password is set (its value is
-         * dropped with the XML, never kept or logged) */
-        char *xml = virDomainGetXMLDesc(doms[i], VIR_DOMAIN_XML_SECURE);
+        char *xml = virDomainGetXMLDesc(doms[i], secure);
         int st = VIR_DOMAIN_NOSTATE, reason = 0;
         if (!xml)
             continue;
@@ -402,7 +406,7 @@ fetch_confs(virDomainPtr *doms, size_t n, struct conf_item **out, size_t *n_out)
             if (items[k].conf.ha)
                 /* kept to restart it on another host if this one fails */
                 items[k].conf.ha_xml = virDomainGetXMLDesc(
-                    doms[i], VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+                    doms[i], VIR_DOMAIN_XML_INACTIVE | secure);
             if (virDomainGetState(doms[i], &st, &reason, 0) < 0)
                 st = VIR_DOMAIN_NOSTATE;
             items[k].state = st;
@@ -435,7 +439,10 @@ connect_run(void *arg)
     int n;
     struct ev_ctx *ctx;
 
-    j->conn = virConnectOpenAuth(j->uri, &auth, 0);
+    /* Observers: libvirt refuses every change on a VIR_CONNECT_RO
+     * connection, whatever the engine above lets through. */
+    j->conn = virConnectOpenAuth(j->uri, &auth,
+                                 j->readonly ? VIR_CONNECT_RO : 0);
     if (!j->conn) {
         j->error = last_error();
         return;
@@ -479,7 +486,7 @@ connect_run(void *arg)
         j->error = last_error();
         return;
     }
-    fetch_confs(doms, (size_t)n, &j->items, &j->n_items);
+    fetch_confs(doms, (size_t)n, j->readonly, &j->items, &j->n_items);
     for (int i = 0; i < n; i++)
         virDomainFree(doms[i]);
     free(doms);
@@ -706,6 +713,7 @@ connect_start(struct vconn *vc)
     j->gen = vc->gen;
     j->ka_interval = v->o.keepalive_interval;
     j->ka_count = v->o.keepalive_count;
+    j->readonly = v->o.readonly;
     j->lifecycle_id = -1;
     /* ssh must never ask for a password on our terminal */
     if (strncmp(h->uri, "qemu+ssh:", 9) == 0 && !strstr(h->uri, "no_tty="))
@@ -1266,6 +1274,7 @@ struct conf_job {
     virConnectPtr conn;
     char **uuids;
     size_t n;
+    bool readonly;
     struct conf_item *items;
     size_t n_items;
 };
@@ -1282,7 +1291,7 @@ conf_run(void *arg)
         if (d)
             doms[k++] = d;
     }
-    fetch_confs(doms, k, &j->items, &j->n_items);
+    fetch_confs(doms, k, j->readonly, &j->items, &j->n_items);
     for (size_t i = 0; i < k; i++)
         virDomainFree(doms[i]);
     free(doms);
@@ -1338,6 +1347,7 @@ conf_fetch_start(struct vconn *vc, struct host *h)
     j->vc = vc;
     j->gen = vc->gen;
     j->conn = vc->conn;
+    j->readonly = vconn_virt(vc)->o.readonly;
     virConnectRef(j->conn);
     vconn_ref(vc);
     jobs_submit(conf_run, conf_done, j);

@@ -36,6 +36,9 @@ struct virt_opts {
     double reconnect_max;       /* back-off ceiling, seconds */
     double ha_grace;            /* seconds a lost Up host may take to come
                                  * back before it is NonResponsive (0: none) */
+    bool readonly;              /* open every connection read-only
+                                 * (VIR_CONNECT_RO): libvirt itself then
+                                 * refuses anything that changes a host */
 };
 
 /* Told of everything worth an audit entry: host state changes, operation

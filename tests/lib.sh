@@ -12,7 +12,7 @@ export HOME=$T/home XDG_DATA_HOME=$T/data XDG_CONFIG_HOME=$T/config \
     XDG_CACHE_HOME=$T/cache VIRTDECK_SYSCONFDIR=$T/etc
 mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
-unset SSH_CONNECTION
+unset SSH_CONNECTION SSH_CLIENT
 tap_n=0
 tap_failed=0
 trap 'rm -rf "$T"' EXIT

@@ -20,155 +20,235 @@
 #include "src/util/vec.h"
 
 static const struct action_info table[ACT__COUNT] = {
-    [ACT_NONE] = { "none", "", NULL, NULL },
-    [ACT_UP] = { "up", "Up k", NULL, N_("Move the selection up") },
-    [ACT_DOWN] = { "down", "Down j", NULL, N_("Move the selection down") },
+    [ACT_NONE] = { "none", "", NULL, NULL,
+                   AK_READ },
+    [ACT_UP] = { "up", "Up k", NULL, N_("Move the selection up"),
+                 AK_READ },
+    [ACT_DOWN] = { "down", "Down j", NULL, N_("Move the selection down"),
+                   AK_READ },
     [ACT_LEFT] = { "left", "Left h", NULL,
-                   N_("Collapse the tree node, or go to its parent") },
+                   N_("Collapse the tree node, or go to its parent"),
+                   AK_READ },
     [ACT_RIGHT] = { "right", "Right l", NULL,
-                    N_("Expand the tree node, or go to its first child") },
-    [ACT_PAGE_UP] = { "page-up", "PgUp C-b", NULL, N_("Move up one page") },
+                    N_("Expand the tree node, or go to its first child"),
+                    AK_READ },
+    [ACT_PAGE_UP] = { "page-up", "PgUp C-b", NULL, N_("Move up one page"),
+                      AK_READ },
     [ACT_PAGE_DOWN] = { "page-down", "PgDn C-f", NULL,
-                        N_("Move down one page") },
-    [ACT_HOME] = { "home", "Home g", NULL, N_("Go to the first row") },
-    [ACT_END] = { "end", "End G", NULL, N_("Go to the last row") },
+                        N_("Move down one page"),
+                        AK_READ },
+    [ACT_HOME] = { "home", "Home g", NULL, N_("Go to the first row"),
+                   AK_READ },
+    [ACT_END] = { "end", "End G", NULL, N_("Go to the last row"),
+                  AK_READ },
     [ACT_FOCUS_NEXT] = { "focus-next", "Tab", NULL,
-                         N_("Go to the next pane") },
+                         N_("Go to the next pane"),
+                         AK_READ },
     [ACT_FOCUS_PREV] = { "focus-prev", "BTab", NULL,
-                         N_("Go to the previous pane") },
+                         N_("Go to the previous pane"),
+                         AK_READ },
     [ACT_OPEN] = { "open", "Enter", NULL,
                    N_("Open the selection: expand a tree node, show a "
-                      "host's VMs, show a VM's details") },
+                      "host's VMs, show a VM's details"),
+                   AK_READ },
     [ACT_FILTER] = { "filter", "/ F3", N_("Filter"),
-                     N_("Filter the list by name as you type (Esc cancels)") },
+                     N_("Filter the list by name as you type (Esc cancels)"),
+                     AK_READ },
     [ACT_SORT] = { "sort", "o F6", N_("Sort"),
-                   N_("Sort the list by the next column") },
+                   N_("Sort the list by the next column"),
+                   AK_READ },
     [ACT_SORT_REVERSE] = { "sort-reverse", "O", NULL,
-                           N_("Reverse the sort order") },
+                           N_("Reverse the sort order"),
+                           AK_READ },
     [ACT_VIEW] = { "view", "v", NULL,
                    N_("Show the VMs or the hosts of a data center or "
-                      "cluster") },
+                      "cluster"),
+                   AK_READ },
     [ACT_MARK] = { "mark", "Space", NULL,
-                   N_("Mark or unmark the VM and go to the next row") },
+                   N_("Mark or unmark the VM and go to the next row"),
+                   AK_READ },
     [ACT_MARK_CLEAR] = { "mark-clear", "U", NULL,
-                         N_("Unmark every VM") },
+                         N_("Unmark every VM"),
+                         AK_READ },
     [ACT_VM_START] = { "vm-start", "s F5", N_("Start"),
-                       N_("Start the marked VMs, or the selected one") },
+                       N_("Start the marked VMs, or the selected one"),
+                       AK_CHANGE },
     [ACT_VM_SHUTDOWN] = { "vm-shutdown", "S F9", N_("Stop"),
                           N_("Shut down the marked or selected VMs "
-                             "(asks first)") },
+                             "(asks first)"),
+                          AK_CHANGE },
     [ACT_VM_POWEROFF] = { "vm-poweroff", "P", NULL,
                           N_("Power off the marked or selected VMs at once "
-                             "(asks first)") },
+                             "(asks first)"),
+                          AK_CHANGE },
     [ACT_VM_REBOOT] = { "vm-reboot", "R", NULL,
                         N_("Reboot the marked or selected VMs (asks "
-                           "first)") },
+                           "first)"),
+                        AK_CHANGE },
     [ACT_VM_PAUSE] = { "vm-pause", "p", NULL,
-                       N_("Pause the marked or selected VMs") },
+                       N_("Pause the marked or selected VMs"),
+                       AK_CHANGE },
     [ACT_VM_RESUME] = { "vm-resume", "r", NULL,
-                        N_("Resume the marked or selected VMs") },
+                        N_("Resume the marked or selected VMs"),
+                        AK_CHANGE },
     [ACT_VM_DELETE] = { "vm-delete", "D", NULL,
                         N_("Delete the marked or selected VMs, with or "
-                           "without their disks (asks first)") },
+                           "without their disks (asks first)"),
+                        AK_CHANGE },
     [ACT_VM_CREATE] = { "vm-create", "c", NULL,
-                        N_("Create a VM in the selected cluster (a form)") },
+                        N_("Create a VM in the selected cluster (a form)"),
+                        AK_CHANGE },
     [ACT_VM_EDIT] = { "vm-edit", "E", NULL,
                       N_("Change the selected VM's vCPUs, memory, boot "
-                         "order, console or HA (a form)") },
+                         "order, console or HA (a form)"),
+                      AK_CHANGE },
     [ACT_VM_CONSOLE] = { "vm-console", "C", NULL,
                          N_("Open the selected VM's serial console, full "
-                            "screen (Ctrl-] returns)") },
+                            "screen (Ctrl-] returns)"),
+                         AK_CHANGE },
     [ACT_VM_MIGRATE] = { "vm-migrate", "m", NULL,
                          N_("Live-migrate the marked or selected VMs: "
-                            "destination and policy in a form") },
+                            "destination and policy in a form"),
+                         AK_CHANGE },
     [ACT_TASKS] = { "tasks", "t", NULL,
                     N_("Show or hide the tasks pane: migrations, "
-                       "evacuations and HA restarts with their progress") },
+                       "evacuations and HA restarts with their progress"),
+                    AK_READ },
     [ACT_TASK_CANCEL] = { "task-cancel", "x", NULL,
                           N_("Cancel the running migration selected in the "
                              "tasks pane, or the selected VM's (asks "
-                             "first)") },
+                             "first)"),
+                          AK_CHANGE },
     [ACT_MAINTENANCE] = { "maintenance", "M", NULL,
                           N_("Put the selected host (its VMs migrate away) "
                              "or storage domain in maintenance (asks "
-                             "first)") },
+                             "first)"),
+                          AK_CHANGE },
     [ACT_ACTIVATE] = { "activate", "V", NULL,
-                       N_("Activate the selected host or storage domain") },
+                       N_("Activate the selected host or storage domain"),
+                       AK_CHANGE },
     [ACT_HOST_MAINTENANCE] = { "host-maintenance", "", NULL,
                                N_("Put the selected host in maintenance: its "
                                   "VMs migrate to other hosts first (asks "
-                                  "first)") },
+                                  "first)"),
+                               AK_CHANGE },
     [ACT_HOST_ACTIVATE] = { "host-activate", "", NULL,
                             N_("Bring the selected host back from "
-                               "maintenance") },
+                               "maintenance"),
+                            AK_CHANGE },
     [ACT_HOST_CONFIRM_REBOOTED] = { "host-confirm-rebooted", "B", NULL,
                                     N_("Confirm that the selected "
                                        "NonResponsive host was rebooted or "
                                        "powered off: its HA VMs restart "
-                                       "elsewhere (warns first)") },
+                                       "elsewhere (warns first)"),
+                                    AK_CHANGE },
     [ACT_HOST_SPM_PRIORITY] = { "host-spm-priority", "I", NULL,
                                 N_("Set the selected host's SPM priority, "
-                                   "-1 to 10 (a form)") },
+                                   "-1 to 10 (a form)"),
+                                AK_CHANGE },
     [ACT_HOST_CHECK] = { "host-check", "H", NULL,
                          N_("Check the selected host: FQDN, name "
                             "resolution, libvirt, KVM, firewall ports, "
-                            "clock, web console") },
+                            "clock, web console"),
+                         AK_READ },
     [ACT_SD_ATTACH] = { "storage-attach", "T", NULL,
                         N_("Attach the selected storage domain to a data "
-                           "center (a form)") },
+                           "center (a form)"),
+                        AK_CHANGE },
     [ACT_SD_DETACH] = { "storage-detach", "X", NULL,
                         N_("Detach the selected storage domain from its data "
                            "center; it must be in maintenance (asks "
-                           "first)") },
+                           "first)"),
+                        AK_CHANGE },
     [ACT_SD_ACTIVATE] = { "storage-activate", "", NULL,
                           N_("Activate the selected storage domain in its "
-                             "data center") },
+                             "data center"),
+                          AK_CHANGE },
     [ACT_SD_MAINTENANCE] = { "storage-maintenance", "", NULL,
                              N_("Put the selected storage domain in "
                                 "maintenance in its data center (asks "
-                                "first)") },
+                                "first)"),
+                             AK_CHANGE },
     [ACT_SD_REMOVE] = { "storage-remove", "", NULL,
                         N_("Remove the selected storage domain from the "
                            "inventory; its data stays on the server (asks "
-                           "first)") },
+                           "first)"),
+                        AK_CHANGE },
     [ACT_ADD] = { "add", "a F7", N_("Add"),
                   N_("Add a cluster to the selected data center, or a host "
-                     "to the selected cluster") },
+                     "to the selected cluster"),
+                  AK_CHANGE },
     [ACT_EDIT] = { "edit", "e F4", N_("Edit"),
                    N_("Edit the selected data center, cluster, host or "
-                      "VM") },
+                      "VM"),
+                   AK_CHANGE },
     [ACT_REMOVE] = { "remove", "F8", N_("Delete"),
                      N_("Delete the marked VMs, or remove the selected data "
                         "center, cluster, host or storage domain (asks "
-                        "first)") },
-    [ACT_DC_ADD] = { "dc-add", "A", NULL, N_("Add a data center") },
+                        "first)"),
+                     AK_CHANGE },
+    [ACT_DC_ADD] = { "dc-add", "A", NULL, N_("Add a data center"),
+                     AK_CHANGE },
     [ACT_DC_EDIT] = { "dc-edit", "", NULL,
-                      N_("Edit the selected data center") },
+                      N_("Edit the selected data center"),
+                      AK_CHANGE },
     [ACT_DC_REMOVE] = { "dc-remove", "", NULL,
-                        N_("Remove the selected data center (asks first)") },
-    [ACT_CLUSTER_ADD] = { "cluster-add", "", NULL, N_("Add a cluster") },
+                        N_("Remove the selected data center (asks first)"),
+                        AK_CHANGE },
+    [ACT_CLUSTER_ADD] = { "cluster-add", "", NULL, N_("Add a cluster"),
+                          AK_CHANGE },
     [ACT_CLUSTER_EDIT] = { "cluster-edit", "", NULL,
-                           N_("Edit the selected cluster") },
+                           N_("Edit the selected cluster"),
+                           AK_CHANGE },
     [ACT_CLUSTER_REMOVE] = { "cluster-remove", "", NULL,
                              N_("Remove the selected cluster (asks "
-                                "first)") },
-    [ACT_HOST_ADD] = { "host-add", "", NULL, N_("Add a host") },
+                                "first)"),
+                             AK_CHANGE },
+    [ACT_HOST_ADD] = { "host-add", "", NULL, N_("Add a host"),
+                       AK_CHANGE },
     [ACT_HOST_EDIT] = { "host-edit", "", NULL,
-                        N_("Edit the selected host") },
+                        N_("Edit the selected host"),
+                        AK_CHANGE },
     [ACT_HOST_REMOVE] = { "host-remove", "", NULL,
                           N_("Remove the selected host (asks first; refused "
-                             "while it runs VMs)") },
+                             "while it runs VMs)"),
+                          AK_CHANGE },
     [ACT_HELP] = { "help", "? F1", N_("Help"),
-                   N_("Show this help") },
+                   N_("Show this help"),
+                   AK_READ },
     [ACT_COMMAND] = { "command", ": F2", N_("Cmd"),
-                      N_("Run an action by name (Tab completes)") },
-    [ACT_REDRAW] = { "redraw", "C-l", NULL, N_("Redraw the screen") },
+                      N_("Run an action by name (Tab completes)"),
+                      AK_READ },
+    [ACT_REDRAW] = { "redraw", "C-l", NULL, N_("Redraw the screen"),
+                     AK_READ },
     [ACT_QUIT] = { "quit", "q F10", N_("Quit"),
-                   N_("Quit (asks first while tasks run)") },
+                   N_("Quit (asks first while tasks run)"),
+                   AK_READ },
 };
 
 /* The bindings in force: per action, its keys. */
 static struct vec bound[ACT__COUNT];
+static bool readonly;
+
+void
+actions_set_readonly(bool on)
+{
+    readonly = on;
+}
+
+bool
+actions_readonly(void)
+{
+    return readonly;
+}
+
+bool
+actions_offered(enum action a)
+{
+    if ((unsigned)a >= ACT__COUNT || a == ACT_NONE)
+        return false;
+    return !readonly || table[a].kind == AK_READ;
+}
 
 const struct action_info *
 action_info(enum action a)

@@ -84,11 +84,22 @@ enum action {
     ACT__COUNT
 };
 
+/* What an action does to the data center.  Every action says which
+ * (tests/test-actions checks it): an observer (--read-only) is offered
+ * only AK_READ ones, and the dispatcher refuses the others. */
+enum action_kind {
+    AK_UNSET = 0,           /* an error in the table */
+    AK_READ,                /* looks: moves, sorts, filters, shows */
+    AK_CHANGE,              /* changes a VM, host, domain or the inventory,
+                             * or opens a form or console that would */
+};
+
 struct action_info {
     const char *name;       /* configuration and command-line name */
     const char *keys;       /* default keys, separated by spaces */
     const char *label;      /* function bar label (N_), NULL: not shown */
     const char *help;       /* one line for the help screen (N_) */
+    enum action_kind kind;
 };
 
 /* Keys as the dispatcher sees them: a character (its code point), or an
@@ -101,6 +112,14 @@ struct action_info {
 const struct action_info *action_info(enum action a);
 /* The action called NAME ('_' and '-' alike), or ACT_NONE. */
 enum action action_by_name(const char *name);
+
+/* Read-only mode (an observer): actions_offered() then says no to every
+ * AK_CHANGE action. */
+void actions_set_readonly(bool on);
+bool actions_readonly(void);
+/* Whether the function bar, the help screen and the command line offer
+ * A now. */
+bool actions_offered(enum action a);
 
 /* Parse a key name ("q", "F5", "C-x", "PgDn", "Space", "한") into *key.
  * Returns 0 or -1 when the name means no key. */

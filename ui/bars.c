@@ -33,9 +33,23 @@ header_paint(struct ui *ui, WINDOW *w)
     sb_addf(&b, _("Hosts %u/%u up"), c.hosts_up, c.hosts);
     sb_add(&b, "   ");
     sb_addf(&b, _("VMs %u/%u running"), c.vms_running, c.vms);
+    draw_fill(w, 0, 0, cols, a);
+    if (engine_is_readonly(ui_engine(ui))) {
+        /* An observer runs no tasks; the mode takes their place, after
+         * "virtdeck", where a narrow screen still shows it. */
+        const char *ro = _("READ-ONLY");
+        int rw = text_width(ro);
+        int x = draw_text(w, 0, 0, " virtdeck ", cols < 10 ? cols : 10, true,
+                          a);
+        x = draw_text(w, 0, x, ro, rw < cols - x ? rw : cols - x, true,
+                      a | A_REVERSE | A_BOLD);
+        draw_text(w, 0, x, sb_str(&b) + strlen(" virtdeck"), cols - x, true,
+                  a);
+        sb_free(&b);
+        return;
+    }
     sb_add(&b, "   ");
     sb_addf(&b, _("Tasks %u"), ui_tasks(ui));
-    draw_fill(w, 0, 0, cols, a);
     draw_text(w, 0, 0, sb_str(&b), cols, true, a);
     if (engine_is_demo(ui_engine(ui))) {
         const char *demo = _("demo: nothing is saved");
@@ -115,7 +129,7 @@ status_paint(struct ui *ui, WINDOW *w)
     /* the function-key bar, htop and mc style */
     for (int a = 1; a < ACT__COUNT; a++) {
         int f = actions_fkey(a);
-        if (f && !fkeys[f] && action_info(a)->label)
+        if (f && !fkeys[f] && action_info(a)->label && actions_offered(a))
             fkeys[f] = a;
     }
     for (int f = 1; f <= 12; f++)

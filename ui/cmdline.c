@@ -88,7 +88,7 @@ cl_complete(struct cmdline *c)
 
     for (int a = 1; a < ACT__COUNT; a++) {
         const char *name = action_info(a)->name;
-        if (strncmp(name, typed, tl) != 0)
+        if (strncmp(name, typed, tl) != 0 || !actions_offered(a))
             continue;
         if (!first) {
             first = name;

@@ -147,9 +147,15 @@ build(struct help *h, int width)
     add_wrapped(h, "", "", width,
                 _("Keys can be changed in the keys section of virtdeck.conf, "
                   "by action name; ':' runs an action by name."));
+    if (actions_readonly())
+        add_wrapped(h, "", "", width,
+                    _("Read-only (--read-only): this console observes only; "
+                      "the actions that change things are not offered."));
     add(h, 0, "");
     for (int a = 1; a < ACT__COUNT; a++) {
         const struct action_info *ai = action_info(a);
+        if (!actions_offered(a))
+            continue;
         sb_reset(&b);
         actions_keys(a, &b);
         add_action(h, width, b.len ? sb_str(&b) : "-", ai->name, _(ai->help));

@@ -631,6 +631,11 @@ scr_console_open(struct ui *ui, const char *uuid)
 
     if (!vm || !h)
         return;
+    /* Keys typed on a console reach the guest: no observer's business. */
+    if (engine_check_write(ui_engine(ui), vm->name, "vm-console") < 0) {
+        ui_message(ui, UI_MSG_ERROR, "%s", err_msg());
+        return;
+    }
     m = xcalloc(1, sizeof(*m));
     cv = xcalloc(1, sizeof(*cv));
     cv->ui = ui;
@@ -642,12 +647,19 @@ scr_console_open(struct ui *ui, const char *uuid)
     m->ops = &cv_ops;
     m->data = cv;
     if (cv_connect(cv, false) < 0) {
+        engine_audit(ui_engine(ui), vm->name, "vm-console", 0, err_msg());
         ui_message(ui, UI_MSG_ERROR, "%s", err_msg());
         free(cv->vm_name);
         free(cv->host_name);
         free(cv);
         free(m);
         return;
+    }
+    {
+        char *msg = xasprintf(_("Serial console of VM '%s' opened."),
+                              vm->name);
+        engine_audit(ui_engine(ui), vm->name, "vm-console", -1, msg);
+        free(msg);
     }
     raw();
     ui_modal_push(ui, m);

@@ -1050,6 +1050,14 @@ ui_action(struct ui *ui, enum action a)
     const struct screen_ops *s = screens[ui->focus];
     enum ui_result r = UI_IGNORED;
 
+    /* An observer: refused here, whatever screen or path asked, before
+     * any form or question opens (the engine refuses again). */
+    if (!actions_offered(a) && a != ACT_NONE) {
+        ui_message(ui, UI_MSG_INFO, _("read-only: '%s' changes things; this "
+                                      "console only observes."),
+                   action_info(a)->name);
+        return;
+    }
     if (s->cmd)
         r = s->cmd(ui, a);
     if (r == UI_IGNORED)
@@ -1474,6 +1482,7 @@ ui_run(struct engine *e, const struct config *cfg, const struct cli_opts *o)
     nonl();
     intrflush(stdscr, FALSE);
 
+    actions_set_readonly(engine_is_readonly(e));
     ui = ui_new(e, cfg);
     live = ui;
     watch = loop_add_fd(STDIN_FILENO, LOOP_READ, on_stdin, ui);

@@ -57,7 +57,8 @@ check() {
     if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
-# start COLS ROWS LANG [ARGS...]: the console in a new tmux server.
+# start COLS ROWS LANG [ARGS...]: the console in a new tmux server, on
+# the demo unless UI_DEMO is set (UI_DEMO= : the ARGS say what to open).
 start() {
     cols=$1 rows=$2 lang=$3
     shift 3
@@ -72,7 +73,7 @@ exec env HOME="$TMPD/home" XDG_CONFIG_HOME="$TMPD/config" \\
     XDG_DATA_HOME="$TMPD/data" XDG_CACHE_HOME="$TMPD/cache" \\
     VIRTDECK_SYSCONFDIR="$TMPD/etc" VIRTDECK_LOCALEDIR="$TMPD/locale" \\
     VIRTDECK_DATADIR="$VIRTDECK_DATADIR" TERM=screen-256color \\
-    LANG="$lang" LC_ALL="$lang" "$VIRTDECK" --demo $*
+    LANG="$lang" LC_ALL="$lang" "$VIRTDECK" ${UI_DEMO---demo} $*
 EOS
     chmod +x "$TMPD/run.sh"
     # remain-on-exit keeps the pane (and what it printed) for the checks
