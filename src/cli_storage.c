@@ -26,7 +26,6 @@ struct st_wait {
     bool done;
     int ok;
     bool interrupted;
-    struct sd_nfs_op *op;
     /* nfs check */
     uint64_t total, avail;
     /* iscsi */
@@ -277,17 +276,10 @@ cleanup:
 static struct sd *
 iso_domain(struct engine *e, const char *name)
 {
-    struct sd *sd = model_sd_by_name(engine_model(e), name);
-    if (!sd) {
-        fprintf(stderr, _("virtdeck: there is no storage domain named '%s'.\n"),
-                name);
-        return NULL;
-    }
-    if (sd->role != SD_ISO || sd->backend != SD_NFS) {
-        fprintf(stderr, _("virtdeck: '%s' is not an ISO domain: ISO images go "
-                          "to an NFS domain with role iso.\n"), name);
-        return NULL;
-    }
+    struct sd *sd = engine_iso_domain(e, name);
+
+    if (!sd)
+        fprintf(stderr, "virtdeck: %s\n", err_msg());
     return sd;
 }
 
@@ -311,23 +303,29 @@ up_done(void *opaque, int ok, const char *message)
     struct st_wait *w = opaque;
     w->done = true;
     w->ok = ok;
-    w->op = NULL;
     st_set_msg(w, message);
 }
+
+struct up_signal_ctx {
+    struct engine *e;
+    int64_t task_id;
+    struct st_wait *w;
+};
 
 static void
 up_signal(int signo, void *opaque)
 {
-    struct st_wait *w = opaque;
-    w->interrupted = true;
-    if (w->op)
-        sd_nfs_upload_cancel(w->op);
+    struct up_signal_ctx *c = opaque;
+    c->w->interrupted = true;
+    if (!c->w->done)
+        engine_task_cancel(c->e, c->task_id);
 }
 
+/* The engine checks the domain, follows the upload as a task and audits
+ * the outcome; this waits, printing the progress. */
 static int
 iso_upload(struct engine *e, const struct cli_opts *o)
 {
-    struct sd *sd;
     int rc = CLI_OK;
 
     if (!o->domain || o->nwords < 3) {
@@ -335,31 +333,24 @@ iso_upload(struct engine *e, const struct cli_opts *o)
                           "FILE... [--force]\n"));
         return CLI_USAGE;
     }
-    if (!(sd = iso_domain(e, o->domain)))
+    if (!iso_domain(e, o->domain))
         return CLI_FAILED;
     for (int i = 2; i < o->nwords && rc == CLI_OK; i++) {
         struct st_wait w = { 0 };
-        struct sd_nfs_upload_opts uo = { .force = o->force };
-        const char *base = strrchr(o->words[i], '/');
-        char *msg;
+        struct up_signal_ctx c = { e, 0, &w };
 
-        base = base ? base + 1 : o->words[i];
-        w.op = sd_nfs_upload(sd->address, sd->path, SD_NFS_DIR_ISO, o->words[i],
-                             base, &uo, up_progress, up_done, &w);
-        if (!w.op) {
+        if (engine_iso_upload(e, o->domain, o->words[i], NULL, o->force,
+                              up_progress, up_done, &w, &c.task_id) < 0) {
             char *t = text_safe(err_msg());
             fprintf(stderr, "virtdeck: %s\n", t);
             free(t);
             return CLI_FAILED;
         }
-        loop_add_signal(SIGINT, up_signal, &w);
-        loop_add_signal(SIGTERM, up_signal, &w);
+        loop_add_signal(SIGINT, up_signal, &c);
+        loop_add_signal(SIGTERM, up_signal, &c);
         loop_run(st_done, &w);
         loop_remove_signal(SIGINT, up_signal);
         loop_remove_signal(SIGTERM, up_signal);
-        msg = xstrdup(w.msg ? w.msg : "");
-        engine_audit(e, sd->name, "iso-upload", w.ok ? 1 : 0, msg);
-        free(msg);
         if (w.ok)
             printf("%s\n", w.msg ? w.msg : "");
         rc = finish(&w);

@@ -19,6 +19,7 @@ struct engine {
     struct vec evacs;           /* struct evac *: hosts going to maintenance */
     struct vec restarts;        /* struct ha_restart *: HA VMs to restart */
     int ha_timer;               /* re-checks failed hosts */
+    struct vec uploads;         /* struct upload *: ISO uploads running */
 };
 
 /* Audit a refusal with the message err_set() holds; returns -1. */
@@ -33,6 +34,11 @@ struct vm *engine_find_vm(struct engine *e, const char *name,
 
 /* engine_storage.c: elect SPMs and set data center states again. */
 void engine_spm_update(struct engine *e);
+
+/* engine_storage.c: ISO uploads.  Cancel the one task_id follows; cancel
+ * them all and wait for their ends (engine_free). */
+void engine_upload_cancel(struct engine *e, int64_t task_id);
+void engine_uploads_stop(struct engine *e);
 
 /* engine_ha.c: maintenance and HA, wired to the backend's host hook. */
 void engine_ha_start(struct engine *e);

@@ -96,6 +96,7 @@ task_free(void *p)
 {
     struct task *t = p;
     free(t->object);
+    free(t->where);
     free(t->message);
     free(t);
 }
@@ -627,10 +628,11 @@ static const char *const task_kind_names[] = {
     [TASK_MIGRATE] = N_("migration"),
     [TASK_EVACUATE] = N_("evacuation"),
     [TASK_HA_RESTART] = N_("HA restart"),
+    [TASK_ISO_UPLOAD] = N_("ISO upload"),
 };
 
 const char *
 task_kind_name(enum task_kind k)
 {
-    return (unsigned)k < 3 ? task_kind_names[k] : "?";
+    return (unsigned)k < 4 ? task_kind_names[k] : "?";
 }
