@@ -85,9 +85,9 @@ static const struct action_info table[ACT__COUNT] = {
                     N_("Show or hide the tasks pane: migrations, "
                        "evacuations and HA restarts with their progress") },
     [ACT_TASK_CANCEL] = { "task-cancel", "x", NULL,
-                          N_("Cancel the running migration selected in the "
-                             "tasks pane, or the selected VM's (asks "
-                             "first)") },
+                          N_("Cancel the running migration or upload selected "
+                             "in the tasks pane, or the selected VM's "
+                             "migration (asks first)") },
     [ACT_MAINTENANCE] = { "maintenance", "M", NULL,
                           N_("Put the selected host (its VMs migrate away) "
                              "or storage domain in maintenance (asks "
@@ -127,6 +127,11 @@ static const struct action_info table[ACT__COUNT] = {
                         N_("Remove the selected storage domain from the "
                            "inventory; its data stays on the server (asks "
                            "first)") },
+    [ACT_SD_ISO_UPLOAD] = { "iso-upload", "u", NULL,
+                            N_("Upload an ISO image from this machine to the "
+                               "selected ISO domain: pick the file, then a "
+                               "progress bar (b leaves it in the tasks "
+                               "pane)") },
     [ACT_ADD] = { "add", "a F7", N_("Add"),
                   N_("Add a cluster to the selected data center, or a host "
                      "to the selected cluster") },
