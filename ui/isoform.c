@@ -245,8 +245,10 @@ read_dir(struct isoform *f, const char *path, const char *sel_name)
         free(f->dir);
         f->dir = xstrdup(path);
     }
-    free(last_dir);
-    last_dir = xstrdup(path);
+    if (last_dir != path) {
+        free(last_dir);
+        last_dir = xstrdup(path);
+    }
     f->filter[0] = '\0';
     pick_msg(f, false, NULL);
     refilter(f, sel_name);
@@ -442,7 +444,7 @@ pick_row(struct isoform *f, WINDOW *w, size_t i, int y, int x, int width,
 static void
 pick_paint(struct ui *ui, struct isoform *f, WINDOW *w)
 {
-    int h = getmaxy(w), cols = getmaxx(w), rows = h - 6;
+    int h = getmaxy(w), cols = getmaxx(w), rows = h - 7;
     attr_t base = colors_attr(CE_DIALOG);
     char *t;
 
@@ -473,11 +475,11 @@ pick_paint(struct ui *ui, struct isoform *f, WINDOW *w)
         draw_text(w, 2, 2, *f->filter ? _("Nothing matches the filter.")
                   : _("This folder is empty."), cols - 4, true, base);
     if (f->pick_msg) {
-        draw_wrapped(w, h - 4, 2, 2, cols - 4, f->pick_msg,
+        draw_wrapped(w, h - 5, 2, 2, cols - 4, f->pick_msg,
                      f->pick_err ? colors_attr(CE_ERROR) | A_REVERSE : base);
     } else if (*f->filter) {
         t = xasprintf(_("Filter: %s"), f->filter);
-        draw_text(w, h - 4, 2, t, cols - 4, true, base | A_BOLD);
+        draw_text(w, h - 5, 2, t, cols - 4, true, base | A_BOLD);
         free(t);
     }
     draw_wrapped(w, h - 3, 2, 2, cols - 4,
@@ -602,8 +604,10 @@ up_done(void *opaque, int ok, const char *message)
         f->result = xstrdup(message);
         return;
     }
-    /* back to the form, to choose force or another name and try again */
+    /* back to the form, on the name, to choose force or another name and
+     * try again */
     f->phase = PH_FORM;
+    f->k.cur = F_NAME;
     f->have_progress = false;
     f->cancelling = false;
     formkit_set_msg(&f->k, true, message);
@@ -765,7 +769,7 @@ iso_layout(struct ui *ui, struct modal *m)
         if (h < 10)
             h = rows;
         m->win = newwin(h, w, (rows - h) / 2, (cols - w) / 2);
-        wlist_set_rows(&f->list, h - 6);
+        wlist_set_rows(&f->list, h - 7);
         m->cursor = false;
         break;
     case PH_FORM:
@@ -949,7 +953,7 @@ isoform_open(struct ui *ui, const char *sd_name)
     f->k.n = F__COUNT;
     f->k.val = f->val;
     f->k.labels[F_NAME] = N_("Name on the domain");
-    f->k.labels[F_FORCE] = N_("Replace");
+    f->k.labels[F_FORCE] = N_("Force");
     f->k.choice[F_FORCE] = true;
     f->val[F_NAME] = xstrdup("");
     f->val[F_FORCE] = xstrdup("no");
