@@ -769,7 +769,7 @@ iso_layout(struct ui *ui, struct modal *m)
         if (h < 10)
             h = rows;
         m->win = newwin(h, w, (rows - h) / 2, (cols - w) / 2);
-        wlist_set_rows(&f->list, h - 7);
+        wlist_set_rows(&f->list, h - 7 > 1 ? h - 7 : 1);
         m->cursor = false;
         break;
     case PH_FORM:
