@@ -26,7 +26,6 @@ struct st_wait {
     bool done;
     int ok;
     bool interrupted;
-    struct sd_nfs_op *op;
     /* nfs check */
     uint64_t total, avail;
     /* iscsi */
@@ -295,17 +294,10 @@ cleanup:
 static struct sd *
 iso_domain(struct engine *e, const char *name)
 {
-    struct sd *sd = model_sd_by_name(engine_model(e), name);
-    if (!sd) {
-        fprintf(stderr, _("virtdeck: there is no storage domain named '%s'.\n"),
-                name);
-        return NULL;
-    }
-    if (sd->role != SD_ISO || sd->backend != SD_NFS) {
-        fprintf(stderr, _("virtdeck: '%s' is not an ISO domain: ISO images go "
-                          "to an NFS domain with role iso.\n"), name);
-        return NULL;
-    }
+    struct sd *sd = engine_iso_domain(e, name);
+
+    if (!sd)
+        fprintf(stderr, "virtdeck: %s\n", err_msg());
     return sd;
 }
 
@@ -344,23 +336,29 @@ up_done(void *opaque, int ok, const char *message)
     struct st_wait *w = opaque;
     w->done = true;
     w->ok = ok;
-    w->op = NULL;
     st_set_msg(w, message);
 }
+
+struct up_signal_ctx {
+    struct engine *e;
+    int64_t task_id;
+    struct st_wait *w;
+};
 
 static void
 up_signal(int signo, void *opaque)
 {
-    struct st_wait *w = opaque;
-    w->interrupted = true;
-    if (w->op)
-        sd_nfs_upload_cancel(w->op);
+    struct up_signal_ctx *c = opaque;
+    c->w->interrupted = true;
+    if (!c->w->done)
+        engine_task_cancel(c->e, c->task_id);
 }
 
+/* The engine checks the domain, follows the upload as a task and audits
+ * the outcome; this waits, printing the progress. */
 static int
 iso_upload(struct engine *e, const struct cli_opts *o)
 {
-    struct sd *sd;
     int rc = CLI_OK;
 
     if (!o->domain || o->nwords < 3) {
@@ -368,80 +366,24 @@ iso_upload(struct engine *e, const struct cli_opts *o)
                           "FILE... [--force]\n"));
         return CLI_USAGE;
     }
-    if (engine_check_write(e, o->domain, "iso-upload") < 0) {
-        fprintf(stderr, "virtdeck: %s\n", err_msg());
-        return CLI_FAILED;
-    }
-    if (!(sd = iso_domain(e, o->domain)))
+    if (!iso_domain(e, o->domain))
         return CLI_FAILED;
     for (int i = 2; i < o->nwords && rc == CLI_OK; i++) {
-        struct st_wait w = { .e = e };
-        struct sd_nfs_upload_opts uo = { .force = o->force };
-        const char *base = strrchr(o->words[i], '/');
-        struct model *m = engine_model(e);
-        struct task *task;
-        char *msg, *part, *where, *item;
-        bool busy = false;
+        struct st_wait w = { 0 };
+        struct up_signal_ctx c = { e, 0, &w };
 
-        base = base ? base + 1 : o->words[i];
-        /* the hidden name sd_nfs_upload writes to until the rename */
-        part = xasprintf("%s/.%s.part", SD_NFS_DIR_ISO, base);
-        where = xasprintf("%s:%s", sd->address, sd->path);
-        task = model_task_new(m, TASK_ISO_UPLOAD, base);
-        task_left_add(task, TASK_LEFT_FILE, part, where);
-        item = xstrdup(task->left.items[0]);
-        /* one upload of a name at a time: another living virtdeck may be
-         * writing that partial file now */
-        if (engine_task_busy(e, item, &busy) == 0 && busy) {
-            fprintf(stderr, _("virtdeck: another virtdeck is uploading '%s' "
-                              "to domain '%s' now: wait for it to end.\n"),
-                    base, sd->name);
-            model_task_end(m, task, TASK_FAILED, _("another upload of that "
-                                                   "name was running"));
-            free(part);
-            free(where);
-            free(item);
-            return CLI_FAILED;
-        }
-        engine_task_begin(e, task);
-        w.task_id = task->id;
-        w.op = sd_nfs_upload(sd->address, sd->path, SD_NFS_DIR_ISO, o->words[i],
-                             base, &uo, up_progress, up_done, &w);
-        if (!w.op) {
+        if (engine_iso_upload(e, o->domain, o->words[i], NULL, o->force,
+                              up_progress, up_done, &w, &c.task_id) < 0) {
             char *t = text_safe(err_msg());
-            model_task_end(m, task, TASK_FAILED, err_msg());
-            engine_audit(e, sd->name, "iso-upload", 0, err_msg());
             fprintf(stderr, "virtdeck: %s\n", t);
             free(t);
-            free(part);
-            free(where);
-            free(item);
             return CLI_FAILED;
         }
-        loop_add_signal(SIGINT, up_signal, &w);
-        loop_add_signal(SIGTERM, up_signal, &w);
+        loop_add_signal(SIGINT, up_signal, &c);
+        loop_add_signal(SIGTERM, up_signal, &c);
         loop_run(st_done, &w);
         loop_remove_signal(SIGINT, up_signal);
         loop_remove_signal(SIGTERM, up_signal);
-        msg = xstrdup(w.msg ? w.msg : "");
-        task = model_task_by_id(m, w.task_id);
-        if (task)
-            model_task_end(m, task, w.ok ? TASK_DONE : w.interrupted
-                           ? TASK_CANCELLED : TASK_FAILED, msg);
-        engine_audit(e, sd->name, "iso-upload", w.ok ? 1 : 0, msg);
-        if (w.ok) {
-            /* a stale partial file of an interrupted upload of this name
-             * was replaced, then renamed into place */
-            char *how = xasprintf(_("The partial file '%s' on '%s' was "
-                                    "replaced by a later upload of '%s'."),
-                                  part, where, base);
-            engine_task_resolve(e, sd->name, item, how);
-            free(how);
-        }
-        free(msg);
-        free(part);
-        free(where);
-        free(item);
         if (w.ok)
             printf("%s\n", w.msg ? w.msg : "");
         rc = finish(&w);

@@ -114,6 +114,7 @@ engine_free(struct engine **ep)
     struct engine *e = *ep;
     if (!e)
         return;
+    engine_uploads_stop(e);
     loop_remove_timer(e->refresh_timer);
     if (e->sd_timer >= 0)
         engine_sd_monitor_stop(e);
@@ -1053,6 +1054,9 @@ engine_task_cancel(struct engine *e, int64_t task_id)
     }
     t->cancel_requested = true;
     e->m->events |= MODEL_EV_TASKS;
-    engine_audit(e, t->object, "task-cancel", -1, _("Cancel requested."));
+    engine_audit(e, t->kind == TASK_ISO_UPLOAD && t->where ? t->where
+                 : t->object, "task-cancel", -1, _("Cancel requested."));
+    if (t->kind == TASK_ISO_UPLOAD)
+        engine_upload_cancel(e, task_id);
     return 0;
 }

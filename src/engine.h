@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include "conf.h"
 #include "model.h"
+#include "sd_nfs.h"
 #include "virt.h"
 
 struct migrate_opts;
@@ -164,6 +165,23 @@ int engine_sd_add(struct engine *e, const char *name, enum sd_role role,
                   const char *path, const char *luns, const char *chap_user);
 void engine_sd_set_space(struct engine *e, const char *name, uint64_t total,
                          uint64_t avail);
+/* The ISO domain called name (an NFS domain with role iso), or NULL with
+ * err_set() saying why not. */
+struct sd *engine_iso_domain(struct engine *e, const char *name);
+/* Upload local_file to the images/ folder of the ISO domain sd as
+ * remote_name (NULL: the file's base name), as engine-iso-uploader did
+ * (see sd_nfs_upload(): refuses an existing name unless force, 0640,
+ * 36:36).  A task (TASK_ISO_UPLOAD, *task_id) follows it with its
+ * progress; engine_task_cancel() stops it.  The outcome is audited
+ * ("iso-upload" on the domain) and the task ended before done(opaque,
+ * ok, message) runs, on the main thread; progress may be NULL.  Returns
+ * 0 when started, or -1 with err_set() (audited when the domain exists). */
+int engine_iso_upload(struct engine *e, const char *sd,
+                      const char *local_file, const char *remote_name,
+                      bool force, sd_nfs_progress_fn progress,
+                      sd_nfs_done_fn done, void *opaque, int64_t *task_id);
+/* ISO uploads still running. */
+unsigned engine_uploads(const struct engine *e);
 /* 0..10 (highest wins the SPM election), -1 never SPM. */
 int engine_host_set_spm_priority(struct engine *e, const char *host, int prio);
 /* The SPM of the data center, or NULL (err_set: why there is none). */

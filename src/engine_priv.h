@@ -22,6 +22,7 @@ struct engine {
     int ha_timer;               /* re-checks failed hosts */
     int sd_timer;               /* refreshes storage domains, or -1 */
     struct vec sd_polls;        /* struct sd_poll *: refreshes under way */
+    struct vec uploads;         /* struct upload *: ISO uploads running */
 };
 
 /* Audit a refusal with the message err_set() holds; returns -1. */
@@ -57,6 +58,10 @@ void engine_sd_monitor_stop(struct engine *e);
  * interrupted and recent ones are shown; on the tick, progress is saved. */
 void engine_tasks_open(struct engine *e, bool writable);
 void engine_tasks_sync(struct engine *e);
+/* engine_storage.c: ISO uploads.  Cancel the one task_id follows; cancel
+ * them all and wait for their ends (engine_free). */
+void engine_upload_cancel(struct engine *e, int64_t task_id);
+void engine_uploads_stop(struct engine *e);
 
 /* engine_ha.c: maintenance and HA, wired to the backend's host hook. */
 void engine_ha_start(struct engine *e);

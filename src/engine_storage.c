@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "engine_priv.h"
+#include "loop.h"
+#include "sd_nfs.h"
 #include "store.h"
 #include "util/err.h"
 #include "util/i18n.h"
@@ -420,4 +422,223 @@ engine_sd_set_space(struct engine *e, const char *name, uint64_t total,
     sd->total_bytes = total;
     sd->free_bytes = avail;
     e->m->events |= MODEL_EV_STATS;
+}
+
+/* ---- ISO uploads ----
+ *
+ * The glue the CLI and the console share around sd_nfs_upload(): find
+ * the ISO domain, follow the upload as a task (the tasks pane shows its
+ * progress; engine_task_cancel() stops it), audit the outcome, then tell
+ * the caller.  One upload per name and domain at a time, as sd_nfs
+ * requires. */
+
+struct upload {
+    struct engine *e;
+    int64_t task_id;
+    struct sd_nfs_op *op;
+    char *sd;
+    char *remote;
+    char *part, *where, *item;  /* the partial file, as the task says it */
+    sd_nfs_progress_fn progress;
+    sd_nfs_done_fn done;
+    void *opaque;
+};
+
+struct sd *
+engine_iso_domain(struct engine *e, const char *name)
+{
+    struct sd *sd = model_sd_by_name(e->m, name ? name : "");
+
+    if (!sd) {
+        err_set(_("There is no storage domain named '%s'."), name ? name : "");
+        return NULL;
+    }
+    if (sd->role != SD_ISO || sd->backend != SD_NFS) {
+        err_set(_("'%s' is not an ISO domain: ISO images go to an NFS domain "
+                  "with role iso."), name);
+        return NULL;
+    }
+    return sd;
+}
+
+static void
+upload_progress(void *opaque, uint64_t done, uint64_t total, double mibs,
+                double eta)
+{
+    struct upload *u = opaque;
+    struct task *t = model_task_by_id(u->e->m, u->task_id);
+
+    if (t) {
+        t->have_progress = true;
+        t->data_total = total;
+        t->data_processed = done;
+        t->data_remaining = total > done ? total - done : 0;
+        t->percent = total ? 100.0 * (double)done / (double)total : 100.0;
+        t->mem_bps = mibs > 0 ? (uint64_t)(mibs * 1048576.0) : 0;
+        u->e->m->events |= MODEL_EV_TASKS;
+    }
+    if (u->progress)
+        u->progress(u->opaque, done, total, mibs, eta);
+}
+
+static void
+upload_free(struct upload *u)
+{
+    free(u->sd);
+    free(u->remote);
+    free(u->part);
+    free(u->where);
+    free(u->item);
+    free(u);
+}
+
+static void
+upload_done(void *opaque, int ok, const char *message)
+{
+    struct upload *u = opaque;
+    struct engine *e = u->e;
+    struct task *t = model_task_by_id(e->m, u->task_id);
+    char *msg;
+
+    for (size_t i = 0; i < e->uploads.len; i++) {
+        if (e->uploads.items[i] == u) {
+            vec_remove(&e->uploads, i);
+            break;
+        }
+    }
+    /* what an operator checks on the server: who owns it, and its mode */
+    msg = ok ? xasprintf(_("%s It belongs to vdsm:kvm (36:36), mode 0640."),
+                         message)
+             : xstrdup(message);
+    if (t)
+        model_task_end(e->m, t, ok ? TASK_DONE : t->cancel_requested
+                       ? TASK_CANCELLED : TASK_FAILED, msg);
+    engine_audit(e, u->sd, "iso-upload", ok ? 1 : 0, msg);
+    if (ok) {
+        /* a stale partial file of an interrupted upload of this name
+         * was replaced, then renamed into place */
+        char *how = xasprintf(_("The partial file '%s' on '%s' was "
+                                "replaced by a later upload of '%s'."),
+                              u->part, u->where, u->remote);
+        engine_task_resolve(e, u->sd, u->item, how);
+        free(how);
+    }
+    if (u->done)
+        u->done(u->opaque, ok, msg);
+    free(msg);
+    upload_free(u);
+}
+
+int
+engine_iso_upload(struct engine *e, const char *sd_name,
+                  const char *local_file, const char *remote_name, bool force,
+                  sd_nfs_progress_fn progress, sd_nfs_done_fn done,
+                  void *opaque, int64_t *task_id)
+{
+    struct sd_nfs_upload_opts uo = { .force = force };
+    struct sd *sd;
+    struct upload *u;
+    struct task *t;
+    const char *base;
+    bool busy = false;
+
+    if (engine_check_write(e, sd_name, "iso-upload") < 0)
+        return -1;
+    sd = engine_iso_domain(e, sd_name);
+    if (!sd)
+        return -1;
+    if (!local_file || !*local_file) {
+        err_set(_("Choose the file to upload."));
+        return engine_refuse(e, sd->name, "iso-upload");
+    }
+    base = strrchr(local_file, '/');
+    base = base ? base + 1 : local_file;
+    if (!remote_name)
+        remote_name = base;
+    if (valid_file_name(remote_name) < 0)
+        return engine_refuse(e, sd->name, "iso-upload");
+    for (size_t i = 0; i < e->uploads.len; i++) {
+        const struct upload *o = e->uploads.items[i];
+        if (streq(o->sd, sd->name) && streq(o->remote, remote_name)) {
+            err_set(_("'%s' is being uploaded to '%s' already: wait for it "
+                      "or cancel it in the tasks pane."), remote_name,
+                    sd->name);
+            return engine_refuse(e, sd->name, "iso-upload");
+        }
+    }
+    u = xcalloc(1, sizeof(*u));
+    u->e = e;
+    u->sd = xstrdup(sd->name);
+    u->remote = xstrdup(remote_name);
+    u->progress = progress;
+    u->done = done;
+    u->opaque = opaque;
+    /* the hidden name sd_nfs_upload writes to until the rename: what an
+     * interrupted upload leaves behind */
+    u->part = xasprintf("%s/.%s.part", SD_NFS_DIR_ISO, remote_name);
+    u->where = xasprintf("%s:%s", sd->address, sd->path);
+    t = model_task_new(e->m, TASK_ISO_UPLOAD, remote_name);
+    t->where = xstrdup(sd->name);
+    task_left_add(t, TASK_LEFT_FILE, u->part, u->where);
+    u->item = xstrdup(t->left.items[0]);
+    /* one upload of a name at a time: another living virtdeck may be
+     * writing that partial file now */
+    if (engine_task_busy(e, u->item, &busy) == 0 && busy) {
+        err_set(_("Another virtdeck is uploading '%s' to domain '%s' now: "
+                  "wait for it to end."), remote_name, sd->name);
+        model_task_end(e->m, t, TASK_FAILED, err_msg());
+        upload_free(u);
+        return engine_refuse(e, sd->name, "iso-upload");
+    }
+    engine_task_begin(e, t);
+    u->task_id = t->id;
+    u->op = sd_nfs_upload(sd->address, sd->path, SD_NFS_DIR_ISO, local_file,
+                          remote_name, &uo, upload_progress, upload_done, u);
+    if (!u->op) {
+        model_task_end(e->m, t, TASK_FAILED, err_msg());
+        upload_free(u);
+        return engine_refuse(e, sd->name, "iso-upload");
+    }
+    vec_push(&e->uploads, u);
+    if (task_id)
+        *task_id = t->id;
+    return 0;
+}
+
+static int
+uploads_over(void *opaque)
+{
+    return !((struct engine *)opaque)->uploads.len;
+}
+
+void
+engine_upload_cancel(struct engine *e, int64_t task_id)
+{
+    for (size_t i = 0; i < e->uploads.len; i++) {
+        struct upload *u = e->uploads.items[i];
+        if (u->task_id == task_id)
+            sd_nfs_upload_cancel(u->op);
+    }
+}
+
+unsigned
+engine_uploads(const struct engine *e)
+{
+    return (unsigned)e->uploads.len;
+}
+
+/* Cancel the uploads still running and wait until their temporary files
+ * are gone from the servers (each ends within sd_nfs's timeout). */
+void
+engine_uploads_stop(struct engine *e)
+{
+    for (size_t i = 0; i < e->uploads.len; i++) {
+        struct upload *u = e->uploads.items[i];
+        struct task *t = model_task_by_id(e->m, u->task_id);
+        if (t)
+            t->cancel_requested = true;
+        sd_nfs_upload_cancel(u->op);
+    }
+    if (e->uploads.len)
+        loop_run(uploads_over, e);
 }

@@ -106,6 +106,7 @@ task_free(struct task *t)
     if (!t)
         return;
     free(t->object);
+    free(t->where);
     free(t->message);
     free(t->src_name);
     free(t->dst_name);

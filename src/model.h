@@ -201,13 +201,14 @@ enum task_state {
 };
 
 /* A long operation the operator watches: a migration with its progress,
- * a host evacuation, an HA restart. */
+ * a host evacuation, an HA restart, an ISO upload. */
 struct task {
     int64_t id;
     enum task_kind kind;
     enum task_state state;
     char vm_uuid[37];           /* "" for host tasks */
-    char *object;               /* VM or host name */
+    char *object;               /* VM or host name; an upload's file */
+    char *where;                /* uploads: the storage domain, else NULL */
     int64_t src_host, dst_host; /* 0 when none */
     time_t started, ended;
     /* progress: valid when have_progress */

@@ -115,9 +115,9 @@ static const struct action_info table[ACT__COUNT] = {
                        "evacuations and HA restarts with their progress"),
                     AK_READ },
     [ACT_TASK_CANCEL] = { "task-cancel", "x", NULL,
-                          N_("Cancel the running migration selected in the "
-                             "tasks pane, or the selected VM's (asks "
-                             "first)"),
+                          N_("Cancel the running migration or upload selected "
+                             "in the tasks pane, or the selected VM's "
+                             "migration (asks first)"),
                           AK_CHANGE },
     [ACT_MAINTENANCE] = { "maintenance", "M", NULL,
                           N_("Put the selected host (its VMs migrate away) "
@@ -174,6 +174,12 @@ static const struct action_info table[ACT__COUNT] = {
                            "inventory; its data stays on the server (asks "
                            "first)"),
                         AK_CHANGE },
+    [ACT_SD_ISO_UPLOAD] = { "iso-upload", "u", NULL,
+                            N_("Upload an ISO image from this machine to the "
+                               "selected ISO domain: pick the file, then a "
+                               "progress bar (b leaves it in the tasks "
+                               "pane)"),
+                            AK_CHANGE },
     [ACT_ADD] = { "add", "a F7", N_("Add"),
                   N_("Add a cluster to the selected data center, or a host "
                      "to the selected cluster"),

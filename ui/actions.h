@@ -63,6 +63,7 @@ enum action {
     ACT_SD_ACTIVATE,
     ACT_SD_MAINTENANCE,
     ACT_SD_REMOVE,
+    ACT_SD_ISO_UPLOAD,
     /* inventory */
     ACT_ADD,
     ACT_EDIT,

@@ -546,7 +546,8 @@ paint_task(struct dl *d, struct ui *ui, const struct task *t)
     dl_line(d, _("From"), src ? src->name : t->src_name ? t->src_name : "-",
             A_NORMAL);
     dl_line(d, _("To"), dst ? dst->name : t->dst_name ? t->dst_name
-            : t->kind == TASK_EVACUATE ? _("other hosts") : "-", A_NORMAL);
+            : t->kind == TASK_EVACUATE ? _("other hosts")
+            : t->where ? t->where : "-", A_NORMAL);
     localtime_r(&t->started, &tm);
     strftime(when, sizeof(when), "%H:%M:%S", &tm);
     dl_line(d, _("Started"), t->started ? when : "-", A_NORMAL);

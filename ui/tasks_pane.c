@@ -299,10 +299,15 @@ tasks_row(void *opaque, size_t i, WINDOW *w, int y, int x, int width,
             break;
         case TC_ROUTE:
             /* an evacuation sends each VM wherever it fits */
-            draw_route(w, y, col, cw, host_name(m, t->src_host, t->src_name),
-                       !t->dst_host && t->kind == TASK_EVACUATE
-                       ? _("other hosts")
-                       : host_name(m, t->dst_host, t->dst_name), base);
+            if (t->kind == TASK_ISO_UPLOAD)
+                draw_route(w, y, col, cw, _("this machine"),
+                           t->where ? t->where : "-", base);
+            else
+                draw_route(w, y, col, cw,
+                           host_name(m, t->src_host, t->src_name),
+                           !t->dst_host && t->kind == TASK_EVACUATE
+                           ? _("other hosts")
+                           : host_name(m, t->dst_host, t->dst_name), base);
             col += cw;
             if (col < end)
                 col = draw_text(w, y, col, " ", 1, true, base);
@@ -378,8 +383,9 @@ tasks_paint(struct ui *ui, WINDOW *w)
         for (int y = 2; y < getmaxy(w); y++)
             draw_fill(w, y, 0, cols, A_NORMAL);
         draw_wrapped(w, 2, 1, getmaxy(w) - 2, cols - 2,
-                     _("No task yet: migrations, host evacuations and HA "
-                       "restarts show here with their progress."), A_NORMAL);
+                     _("No task yet: migrations, host evacuations, HA "
+                       "restarts and ISO uploads show here with their "
+                       "progress."), A_NORMAL);
         return;
     }
     wlist_paint(&P.list, w, 2, 0, cols, focused);
@@ -589,6 +595,10 @@ cancel_yes(struct ui *ui, void *arg)
 
     if (engine_task_cancel(ui_engine(ui), id) < 0)
         ui_message(ui, UI_MSG_ERROR, "%s", err_msg());
+    else if (t && t->kind == TASK_ISO_UPLOAD)
+        ui_message(ui, UI_MSG_INFO, _("Cancelling the upload of '%s': its "
+                                      "temporary file is removed from the "
+                                      "server."), name);
     else
         ui_message(ui, UI_MSG_INFO, _("Cancelling the migration of VM '%s': "
                                       "the VM stays on its host."), name);
@@ -648,10 +658,27 @@ tasks_cancel(struct ui *ui)
                    kind_label(t->kind), t->object, state_label(t));
         return;
     }
-    if (t->kind != TASK_MIGRATE) {
-        ui_message(ui, UI_MSG_ERROR, _("Only a migration can be cancelled; "
-                                       "the %s of '%s' runs to its end."),
+    if (t->kind != TASK_MIGRATE && t->kind != TASK_ISO_UPLOAD) {
+        ui_message(ui, UI_MSG_ERROR, _("Only a migration or an upload can be "
+                                       "cancelled; the %s of '%s' runs to "
+                                       "its end."),
                    kind_label(t->kind), t->object);
+        return;
+    }
+    if (t->kind == TASK_ISO_UPLOAD) {
+        if (t->cancel_requested) {
+            ui_message(ui, UI_MSG_INFO, _("The upload of '%s' is already "
+                                          "being cancelled."), t->object);
+            return;
+        }
+        arg = xmalloc(sizeof(*arg));
+        *arg = t->id;
+        text = xasprintf(_("Cancel the upload of '%s' to storage domain "
+                           "'%s'? Nothing is left on the server under that "
+                           "name."), t->object, t->where ? t->where : "?");
+        dialog_confirm(ui, _("Cancel upload"), text, false, cancel_yes, arg,
+                       free);
+        free(text);
         return;
     }
     if (t->cancel_requested) {

@@ -29,6 +29,7 @@
 #include "ui/help.h"
 #include "ui/host_ops.h"
 #include "ui/preflight_view.h"
+#include "ui/isoform.h"
 #include "ui/migform.h"
 #include "ui/scr_console.h"
 #include "ui/scr_list.h"
@@ -936,6 +937,10 @@ infra_action(struct ui *ui, enum action a)
         if (want_kind(ui, NODE_SD))
             sd_ops_action(ui, a);
         break;
+    case ACT_SD_ISO_UPLOAD:
+        if (want_kind(ui, NODE_SD))
+            isoform_open(ui, node_sd(ui, &ui->cur)->name);
+        break;
     default:
         break;
     }
@@ -1010,6 +1015,7 @@ global_action(struct ui *ui, enum action a)
     case ACT_SD_ACTIVATE:
     case ACT_SD_MAINTENANCE:
     case ACT_SD_REMOVE:
+    case ACT_SD_ISO_UPLOAD:
         infra_action(ui, a);
         break;
     case ACT_ADD:
