@@ -156,6 +156,77 @@ ok $? "opened as vdsm:kvm (36:36)"
 wait_for 60 grep -q '^tick 2' "$(serial 1 isovm)"
 ok $? "the guest booted from the ISO and ticks on host1"
 
+# --- the same through the console's create form ---
+if command -v tmux >/dev/null 2>&1; then
+    SOCK=$T/tmux.sock
+    cat >"$T/ui.sh" <<EOS
+#!/bin/sh
+exec env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$HOME" \
+    XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" \
+    XDG_CACHE_HOME="$XDG_CACHE_HOME" VIRTDECK_SYSCONFDIR="$VIRTDECK_SYSCONFDIR" \
+    "$VD" -c "$T/lab.conf" --db "$DB"
+EOS
+    chmod +x "$T/ui.sh"
+    tmux -S "$SOCK" -f /dev/null new-session -d -x 200 -y 60 \
+        "$T/ui.sh; echo virtdeck-exited-\$?; sleep 600" 9>&-
+    screen() { tmux -S "$SOCK" capture-pane -p -J; }
+    keys() { tmux -S "$SOCK" send-keys "$@"; }
+    type_text() { tmux -S "$SOCK" send-keys -l "$1"; }
+    wait_screen() {  # wait_screen SECONDS REGEX
+        local n=$(($1 * 10))
+        while [ "$n" -gt 0 ]; do
+            screen | grep -qE -- "$2" && return 0
+            sleep 0.1
+            n=$((n - 1))
+        done
+        screen | sed 's/^/#   /' | head -40
+        return 1
+    }
+    wait_screen 20 'Hosts 2/2 up'
+    ok $? "the console shows both lab hosts Up"
+    keys j
+    wait_screen 5 'Hosts of lab-cluster'
+    keys c
+    wait_screen 5 'Create a VM'
+    ok $? "c opens the create form"
+    type_text uivm
+    keys Tab Tab Tab Tab C-u
+    type_text 64
+    keys Tab Space
+    wait_screen 5 'Disk on +nfsdata'
+    ok $? "the form offers the NFS data domain for the disk"
+    keys Tab Tab C-u
+    type_text 1
+    keys Tab Tab Tab Tab Tab Space
+    wait_screen 5 'ISO image +isos/vdguest.iso'
+    ok $? "and lists the ISO domain's image for the CD-ROM"
+    keys Tab Tab Tab Tab Tab
+    type_text n
+    keys Tab Tab Tab
+    type_text y
+    wait_screen 5 'Start after create +yes'
+    keys Enter
+    wait_screen 60 "VM 'uivm' created on host 'labhost[12]' and started"
+    ok $? "the VM is created and started from the form"
+    uihost=$(screen | sed -n "s/.*VM 'uivm' created on host 'labhost\([12]\)'.*/\1/p" | head -n 1)
+    dumpxml "${uihost:-1}" uivm | grep -q "protocol='nfs' name='$EXP/data/disks/"
+    ok $? "its disk is on the NFS data domain"
+    wait_for 60 grep -q '^tick 2' "$(serial "${uihost:-1}" uivm)"
+    ok $? "its empty disk falls through to the ISO, which boots and ticks"
+    keys q
+    sleep 0.3
+    keys y
+    tmux -S "$SOCK" kill-server 2>/dev/null
+    # the console's disk is not the one the CLI test looks for below
+    run VDL vm destroy uivm
+    run VDL vm delete uivm --delete-disks
+    is "$rc" 0 "deleting it with its disks works"
+    like "$out" "removed from data domain 'nfsdata'" \
+        "and removes its disk file from the data domain, for the SPM"
+    ok "$(ls "$EXP"/data/disks/*.img >/dev/null 2>&1; [ $? != 0 ]; echo $?)" \
+        "no disk file is left in disks/"
+fi
+
 # --- a VM with its disk on the NFS data domain ---
 run VDL vm create nfsvm --cluster lab-cluster --host labhost1 --memory 64 \
     --storage-domain nfsdata --disk-size 1 --boot disk --graphics none
@@ -216,7 +287,8 @@ is "$(local_images 1; local_images 2)" "$before_local" \
 
 # --- the NFS server dies while VMs use it ---
 echo "storage_interval = 2.0;" >>"$T/lab.conf"
-VDL run >"$T/run.out" 2>&1 &
+# (the binary itself, so that $! is its pid; without the lab's lock fd)
+"$VD" -c "$T/lab.conf" --db "$DB" run >"$T/run.out" 2>&1 9>&- &
 RUN_PID=$!
 wait_for 20 grep -q "storage-monitor\|storage" "$T/run.out"
 GPID=$(bash "$NFS" pid "$NSTATE")
