@@ -67,46 +67,20 @@ for i in 1 2; do
     V "$i" pool-refresh images >/dev/null
 done
 
-SOCK=$T/tmux.sock
-cat >"$T/run.sh" <<EOS
-#!/bin/sh
-echo \$\$ >"$T/vd.pid"
-exec env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$HOME" \
-    XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" \
-    XDG_CACHE_HOME="$XDG_CACHE_HOME" VIRTDECK_SYSCONFDIR="$VIRTDECK_SYSCONFDIR" \
-    "$VD" -c "$T/lab.conf" --db "$DB"
-EOS
-chmod +x "$T/run.sh"
+# shellcheck source=lib-console.sh
+. "$here/lib-console.sh"
 console() {  # a fresh console in a fresh tmux server
-    tmux -S "$SOCK" kill-server 2>/dev/null
-    rm -f "$T/vd.pid"
-    tmux -S "$SOCK" -f /dev/null new-session -d -x 200 -y 60 \
-        "$T/run.sh; echo virtdeck-exited-\$?; sleep 600"
-    wait_for 5 test -s "$T/vd.pid"
+    console_start
 }
 nfs_state=""
 drill_cleanup() {
     thaw
-    tmux -S "$SOCK" kill-server 2>/dev/null
+    console_stop
     [ -z "$nfs_state" ] || bash "$here/nfs-server.sh" stop "$nfs_state" \
         >/dev/null 2>&1
     lab_cleanup
 }
 trap drill_cleanup EXIT
-screen() { tmux -S "$SOCK" capture-pane -p -J; }
-keys() { tmux -S "$SOCK" send-keys "$@"; }
-type_text() { tmux -S "$SOCK" send-keys -l "$1"; }
-shows() { screen | grep -qE -- "$1"; }
-wait_screen() {  # wait_screen SECONDS REGEX
-    local n=$(($1 * 10))
-    while [ "$n" -gt 0 ]; do
-        shows "$2" && return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    screen | sed 's/^/#   /' | head -40
-    return 1
-}
 running_task() {  # running_task KIND: a row of that kind is running
     [ "$(SQL "SELECT count(*) FROM task WHERE kind = '$1' AND
               state = 'running'")" -gt 0 ]
@@ -125,7 +99,7 @@ ok $? "the create form is open"
 type_text vd-drill
 keys Tab Tab Tab Tab C-u
 type_text 32
-keys Tab C-u
+keys Tab Tab C-u
 type_text images
 keys Tab C-u Tab Tab C-u
 type_text guest.img

@@ -12,6 +12,8 @@
 #  - each migrates live to the other host without a storage copy (the
 #    same network disk on the destination, nothing new in the hosts' local
 #    storage) and its guest goes on ticking;
+#  - an HA VM on the NFS data domain is restarted on the other host when
+#    its host dies, from the same disk;
 #  - nfs-ganesha killed: the domains are reported unreachable, the
 #    inventory keeps answering, and after a restart they answer again and
 #    the guest goes on;
@@ -158,30 +160,9 @@ ok $? "the guest booted from the ISO and ticks on host1"
 
 # --- the same through the console's create form ---
 if command -v tmux >/dev/null 2>&1; then
-    SOCK=$T/tmux.sock
-    cat >"$T/ui.sh" <<EOS
-#!/bin/sh
-exec env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$HOME" \
-    XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" \
-    XDG_CACHE_HOME="$XDG_CACHE_HOME" VIRTDECK_SYSCONFDIR="$VIRTDECK_SYSCONFDIR" \
-    "$VD" -c "$T/lab.conf" --db "$DB"
-EOS
-    chmod +x "$T/ui.sh"
-    tmux -S "$SOCK" -f /dev/null new-session -d -x 200 -y 60 \
-        "$T/ui.sh; echo virtdeck-exited-\$?; sleep 600" 9>&-
-    screen() { tmux -S "$SOCK" capture-pane -p -J; }
-    keys() { tmux -S "$SOCK" send-keys "$@"; }
-    type_text() { tmux -S "$SOCK" send-keys -l "$1"; }
-    wait_screen() {  # wait_screen SECONDS REGEX
-        local n=$(($1 * 10))
-        while [ "$n" -gt 0 ]; do
-            screen | grep -qE -- "$2" && return 0
-            sleep 0.1
-            n=$((n - 1))
-        done
-        screen | sed 's/^/#   /' | head -40
-        return 1
-    }
+    # shellcheck source=lib-console.sh
+    . "$here/lib-console.sh"
+    console_start
     wait_screen 20 'Hosts 2/2 up'
     ok $? "the console shows both lab hosts Up"
     keys j
@@ -216,7 +197,7 @@ EOS
     keys q
     sleep 0.3
     keys y
-    tmux -S "$SOCK" kill-server 2>/dev/null
+    console_stop
     # the console's disk is not the one the CLI test looks for below
     run VDL vm destroy uivm
     run VDL vm delete uivm --delete-disks
@@ -286,7 +267,7 @@ is "$(local_images 1; local_images 2)" "$before_local" \
     "nothing was copied into the hosts' local storage"
 
 # --- the NFS server dies while VMs use it ---
-echo "storage_interval = 2.0;" >>"$T/lab.conf"
+printf 'storage_interval = 2.0;\nha_grace = 4.0;\n' >>"$T/lab.conf"
 # (the binary itself, so that $! is its pid; without the lab's lock fd)
 "$VD" -c "$T/lab.conf" --db "$DB" run >"$T/run.out" 2>&1 9>&- &
 RUN_PID=$!
@@ -315,6 +296,34 @@ ok $? "the data domain answers again"
 n=$(last_tick "$(serial 2 nfsvm)")
 wait_for 30 ticks_past "$(serial 2 nfsvm)" "${n:-0}"
 ok $? "nfsvm's guest goes on ticking after the server is back"
+
+# --- HA: the host of an HA VM on shared storage dies ---
+IP2=127.0.0.$((LAB_IP_BASE + 2))
+run VDL vm create havm --cluster lab-cluster --host labhost2 --memory 64 \
+    --storage-domain nfsdata --disk-size 1 --boot disk --graphics vnc \
+    --listen "$IP2" --ha
+is "$rc" 0 "an HA VM with its disk on the NFS data domain is created on labhost2"
+[ "$rc" = 0 ] || echo "# $out $err"
+HADISK=$(dumpxml 2 havm | sed -n "s|.*protocol='nfs' name='$EXP/data/disks/\([^']*\)'.*|\1|p")
+dd if="$GUEST_IMG" of="$EXP/data/disks/$HADISK" bs=512 count=1 conv=notrunc \
+    status=none
+run VDL vm start havm
+wait_for 60 grep -q '^tick 2' "$(serial 2 havm)"
+ok $? "it boots from its NFS disk on labhost2"
+sleep 3     # the run process sees its console port
+kill -KILL "$(cat "$LAB_ROOT/host2/tini.pid")" "$(cat "$LAB_ROOT/host2/libvirtd.pid")"
+pkill -KILL -f "guest=(havm|nfsvm|sanvm|isovm),"
+t0=$(now_ms)
+on_host1() { [ "$(domstate 1 havm)" = running ]; }
+wait_for 90 on_host1
+ok $? "labhost2 dies: the HA VM is restarted on labhost1" \
+    "($(($(now_ms) - t0)) ms)"
+like "$(cat "$T/run.out")" "HA: VM 'havm' restarted" "the restart is in the events"
+dumpxml 1 havm | grep -q "protocol='nfs' name='$EXP/data/disks/$HADISK'"
+ok $? "on labhost1 it opens the same disk on the data domain"
+wait_for 60 grep -q '^tick 2' "$(serial 1 havm)"
+ok $? "and its guest boots from it there"
+
 kill -TERM "$RUN_PID" 2>/dev/null
 wait "$RUN_PID" 2>/dev/null
 

@@ -19,32 +19,10 @@ V1 pool-start images >/dev/null
 cp "$GUEST_IMG" "$LAB_ROOT/host1/lib/images/guest.img"
 V1 pool-refresh images >/dev/null
 
-SOCK=$T/tmux.sock
-cat >"$T/run.sh" <<EOS
-#!/bin/sh
-exec env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$HOME" \
-    XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" \
-    XDG_CACHE_HOME="$XDG_CACHE_HOME" VIRTDECK_SYSCONFDIR="$VIRTDECK_SYSCONFDIR" \
-    "$VD" -c "$T/lab.conf" --db "$DB"
-EOS
-chmod +x "$T/run.sh"
-tmux -S "$SOCK" -f /dev/null new-session -d -x 200 -y 60 \
-    "$T/run.sh; echo virtdeck-exited-\$?; sleep 600"
-trap 'tmux -S "$SOCK" kill-server 2>/dev/null; lab_cleanup' EXIT
-screen() { tmux -S "$SOCK" capture-pane -p -J; }
-keys() { tmux -S "$SOCK" send-keys "$@"; }
-type_text() { tmux -S "$SOCK" send-keys -l "$1"; }
-shows() { screen | grep -qE -- "$1"; }
-wait_screen() {  # wait_screen SECONDS REGEX
-    local n=$(($1 * 10))
-    while [ "$n" -gt 0 ]; do
-        shows "$2" && return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    screen | sed 's/^/#   /' | head -40
-    return 1
-}
+# shellcheck source=lib-console.sh
+. "$here/lib-console.sh"
+console_start
+trap 'console_stop; lab_cleanup' EXIT
 
 wait_screen 20 'Hosts 1/1 up'
 ok $? "the console shows the lab host Up"
