@@ -28,6 +28,7 @@
 #include "ui/draw.h"
 #include "ui/formkit.h"
 #include "ui/isoform.h"
+#include "ui/tasks_pane.h"
 #include "ui/widget_list.h"
 #include "src/engine.h"
 #include "src/model.h"
@@ -874,6 +875,9 @@ iso_key(struct ui *ui, struct modal *m, int key)
         if (key == UI_KEY_ESC || key == 'x' || key == 'X') {
             run_cancel_ask(ui, f);
         } else if (key == 'b' || key == 'B') {
+            /* the operator asked to follow it there: show the pane */
+            if (!tasks_pane_wanted())
+                tasks_pane_toggle(ui);
             ui_message(ui, UI_MSG_INFO, _("The upload of '%s' goes on in the "
                                           "tasks pane (t shows or hides it; "
                                           "x there cancels it)."),
