@@ -413,6 +413,10 @@ struct proc_figs {
     pid_t pid;
     double cpu;                 /* seconds of utime + stime */
     unsigned long long ctxt;    /* context switches over all threads */
+#define MAX_TIDS 512
+    int n_tids;                 /* per thread, so a later sample can count */
+    int tid[MAX_TIDS];          /* only what happened since this one */
+    unsigned long long tid_ctxt[MAX_TIDS];
     long rss_kib;
     int threads;
 };
@@ -452,6 +456,7 @@ proc_sample(struct proc_figs *p)
 
     p->ctxt = 0;
     p->threads = 0;
+    p->n_tids = 0;
     snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
     d = opendir(path);
     while (d && (de = readdir(d))) {
@@ -459,6 +464,7 @@ proc_sample(struct proc_figs *p)
         unsigned long long n;
         if (de->d_name[0] == '.')
             continue;
+        unsigned long long t_ctxt = 0;
         p->threads++;
         snprintf(tpath, sizeof(tpath), "/proc/%d/task/%s/status",
                  (int)p->pid, de->d_name);
@@ -466,7 +472,12 @@ proc_sample(struct proc_figs *p)
         while (f && fgets(buf, sizeof(buf), f)) {
             if (sscanf(buf, "voluntary_ctxt_switches: %llu", &n) == 1 ||
                 sscanf(buf, "nonvoluntary_ctxt_switches: %llu", &n) == 1)
-                p->ctxt += n;
+                t_ctxt += n;
+        }
+        p->ctxt += t_ctxt;
+        if (p->n_tids < MAX_TIDS) {
+            p->tid[p->n_tids] = atoi(de->d_name);
+            p->tid_ctxt[p->n_tids++] = t_ctxt;
         }
         if (f)
             fclose(f);
@@ -501,6 +512,27 @@ spawn(char *const argv[], FILE **out)
 }
 
 /* Read lines until `count` of them contain `word` (or EOF). */
+/* Context switches between two samples: threads that exited meanwhile
+ * drop out of the sum (counts from the first sample would make it
+ * negative), so it is a lower bound when workers come and go. */
+static double
+ctxt_between(const struct proc_figs *a, const struct proc_figs *b)
+{
+    unsigned long long n = 0;
+
+    for (int i = 0; i < b->n_tids; i++) {
+        unsigned long long before = 0;
+        for (int k = 0; k < a->n_tids; k++) {
+            if (a->tid[k] == b->tid[i]) {
+                before = a->tid_ctxt[k];
+                break;
+            }
+        }
+        n += b->tid_ctxt[i] >= before ? b->tid_ctxt[i] - before : 0;
+    }
+    return (double)n;
+}
+
 static int
 wait_lines(FILE *f, const char *word, int count)
 {
@@ -746,8 +778,8 @@ main(int argc, char **argv)
     {
         double vcpu = (vd[1].cpu - vd[0].cpu) / idle * 100;
         double pcpu = (peer[1].cpu - peer[0].cpu) / idle * 100;
-        double vsw = (double)(vd[1].ctxt - vd[0].ctxt) / idle;
-        double psw = (double)(peer[1].ctxt - peer[0].ctxt) / idle;
+        double vsw = ctxt_between(&vd[0], &vd[1]) / idle;
+        double psw = ctxt_between(&peer[0], &peer[1]) / idle;
         double per_vm = (double)(vd[1].rss_kib - peer[1].rss_kib) * 1024 /
                         (hosts * vms);
 
