@@ -100,8 +100,8 @@ lun_in_use(struct engine *e, const char *iqn, unsigned lun)
         struct host *h = e->m->hosts.items[i];
         for (size_t j = 0; j < h->vms.len && !used; j++) {
             struct vm *vm = h->vms.items[j];
-            for (size_t k = 0; k < vm->devices.len; k++) {
-                const char *d = vm->devices.items[k];
+            for (const char *d = vm_device_next(vm, NULL); d;
+                 d = vm_device_next(vm, d)) {
                 const char *w = strrchr(d, ' ');
                 if (w && streq(w + 1, want)) {
                     used = true;
@@ -663,8 +663,8 @@ unplaced_deleted(void *opaque, int ok, const char *message)
 static struct sd *
 vm_nfs_disk(struct engine *e, const struct vm *vm, char **file)
 {
-    for (size_t k = 0; k < vm->devices.len; k++) {
-        const char *d = vm->devices.items[k];
+    for (const char *d = vm_device_next(vm, NULL); d;
+         d = vm_device_next(vm, d)) {
         const char *w = strstr(d, " nfs:");
         if (strncmp(d, "disk ", 5) != 0 || !w)
             continue;

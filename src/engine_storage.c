@@ -149,8 +149,8 @@ vm_using(struct engine *e, const struct sd *sd, int64_t dc_id)
             if (vm->state != VM_RUNNING && vm->state != VM_PAUSED &&
                 vm->state != VM_BLOCKED)
                 continue;
-            for (size_t k = 0; k < vm->devices.len; k++) {
-                const char *d = vm->devices.items[k];
+            for (const char *d = vm_device_next(vm, NULL); d;
+                 d = vm_device_next(vm, d)) {
                 if (sd->path && strstr(d, sd->path))
                     return vm;
             }

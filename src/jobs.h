@@ -2,9 +2,12 @@
  *
  * run() executes on a worker thread and must not touch the model or the
  * screen; done() then runs on the main thread, woken through a pipe the
- * event loop watches (virsh's vshWatchJob, inverted).  The pool grows when
- * every worker is busy, so a host that hangs holds one thread, never the
- * queue; idle workers exit after a while. */
+ * event loop watches (virsh's vshWatchJob, inverted).  Up to one worker
+ * per CPU (2 to 8) starts at once, so a burst of jobs (a refresh of every
+ * host) wakes a few threads, not one per job; when a queued job has waited
+ * 100 ms with every worker busy, the pool grows by one, again every 100 ms
+ * while that lasts: a host that hangs holds one thread, never the queue.
+ * Idle workers exit after a while. */
 #ifndef VD_JOBS_H
 #define VD_JOBS_H
 

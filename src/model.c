@@ -39,11 +39,8 @@ vm_free(void *p)
 {
     struct vm *vm = p;
     free(vm->name);
-    free(vm->os_type);
-    free(vm->graphics);
-    free(vm->gfx_listen);
     free(vm->ha_xml);
-    vec_clear(&vm->devices, free);
+    free(vm->devices);
     free(vm);
 }
 
@@ -414,6 +411,7 @@ model_vm_get(struct model *m, struct host *h, const char *uuid,
     vm->host_id = h->id;
     vm->state = VM_UNKNOWN;
     vm->gfx_port = -1;
+    h->vm_by_uuid.borrow = true;    /* the key is vm->uuid */
     hmap_put(&h->vm_by_uuid, vm->uuid, vm);
     vec_push(&h->vms, vm);
     m->events |= MODEL_EV_VM_LIST;
@@ -441,6 +439,51 @@ model_host_clear_vms(struct model *m, struct host *h)
     vec_clear(&h->vms, vm_free);
     hmap_clear(&h->vm_by_uuid);
     m->events |= MODEL_EV_VM_LIST;
+}
+
+const char *
+vm_device_next(const struct vm *vm, const char *prev)
+{
+    const char *d = prev ? prev + strlen(prev) + 1 : vm->devices;
+    return d && *d ? d : NULL;
+}
+
+void
+model_vm_set_devices(struct vm *vm, char *const *list)
+{
+    size_t len = 1;
+    char *p;
+
+    free(vm->devices);
+    vm->devices = NULL;
+    for (size_t i = 0; list && list[i]; i++)
+        len += strlen(list[i]) + 1;
+    if (len == 1)
+        return;
+    p = vm->devices = xmalloc(len);
+    for (size_t i = 0; list[i]; i++) {
+        size_t n = strlen(list[i]);
+        if (!n)
+            continue;       /* an empty line would end the list */
+        memcpy(p, list[i], n + 1);
+        p += n + 1;
+    }
+    *p = '\0';
+}
+
+const char *
+model_intern(const char *s)
+{
+    static struct vec pool;     /* char *, for the process's lifetime */
+
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < pool.len; i++) {
+        if (streq(pool.items[i], s))
+            return pool.items[i];
+    }
+    vec_push(&pool, xstrdup(s));
+    return pool.items[pool.len - 1];
 }
 
 void

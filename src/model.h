@@ -98,12 +98,16 @@ struct vm {
     /* configuration (from the domain XML) */
     unsigned vcpus;
     uint64_t mem_max_kib;
-    char *os_type;
-    char *graphics;             /* "spice", "vnc" or NULL */
-    char *gfx_listen;           /* graphics listen address, may be NULL */
+    /* os_type, graphics and gfx_listen come from model_intern(): one
+     * copy of "hvm" for every VM, never freed */
+    const char *os_type;
+    const char *graphics;       /* "spice", "vnc" or NULL */
+    const char *gfx_listen;     /* graphics listen address, may be NULL */
     int gfx_port;               /* -1 when not assigned */
     bool gfx_password;          /* a console password is set */
-    struct vec devices;         /* char *: one-line device summaries */
+    char *devices;              /* one-line device summaries, each ending
+                                 * in '\0', then an empty one; or NULL:
+                                 * walk with vm_device_next() */
     /* live numbers, valid per the bits in known */
     unsigned known;
     uint64_t mem_cur_kib;       /* balloon.current */
@@ -300,6 +304,13 @@ void model_vm_remove(struct model *m, struct host *h, const char *uuid);
 void model_host_clear_vms(struct model *m, struct host *h);
 void model_vm_set_state(struct model *m, struct vm *vm, enum vm_state st,
                         int reason);
+/* The device line after prev (NULL: the first), or NULL after the last. */
+const char *vm_device_next(const struct vm *vm, const char *prev);
+/* Set vm->devices from a NULL-terminated list (may be NULL). */
+void model_vm_set_devices(struct vm *vm, char *const *list);
+/* A shared copy of s (NULL stays NULL) for the few values many VMs have in
+ * common (OS type, graphics type and listen address); kept until exit. */
+const char *model_intern(const char *s);
 
 /* Audit entries kept in memory (the store keeps them all). */
 #define MODEL_AUDIT_MAX 1000

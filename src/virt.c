@@ -541,17 +541,12 @@ vm_apply_conf(struct model *m, struct vm *vm, const struct vm_conf *c)
 {
     vm->vcpus = c->vcpus;
     vm->mem_max_kib = c->mem_max_kib;
-    free(vm->os_type);
-    vm->os_type = xstrdup(c->os_type);
-    free(vm->graphics);
-    vm->graphics = xstrdup(c->graphics);
-    free(vm->gfx_listen);
-    vm->gfx_listen = xstrdup(c->gfx_listen);
+    vm->os_type = model_intern(c->os_type);
+    vm->graphics = model_intern(c->graphics);
+    vm->gfx_listen = model_intern(c->gfx_listen);
     vm->gfx_port = c->gfx_port;
     vm->gfx_password = c->gfx_password;
-    vec_clear(&vm->devices, free);
-    for (size_t i = 0; c->devices && c->devices[i]; i++)
-        vec_push(&vm->devices, xstrdup(c->devices[i]));
+    model_vm_set_devices(vm, c->devices);
     vm->ha = c->ha;
     vm->local_disks = c->local_disks;
     if (c->ha_xml) {

@@ -35,8 +35,8 @@ main(void)
 
     ok(gfx_info_get(vm, remote, "engine", "ops", &gi) < 0, "no graphics: nothing");
 
-    vm->graphics = xstrdup("spice");
-    vm->gfx_listen = xstrdup("127.0.0.1");
+    vm->graphics = model_intern("spice");
+    vm->gfx_listen = model_intern("127.0.0.1");
     vm->gfx_port = -1;
     ok(gfx_info_get(vm, remote, "engine", "ops", &gi) == 0 && gi.port < 0 &&
        !gi.ssh, "VM off: no port, no ssh line yet");
@@ -50,8 +50,7 @@ main(void)
     is_str(gi.tunnel_uri, "spice://127.0.0.1:5901", "viewer URI after the tunnel");
     gfx_info_clear(&gi);
 
-    free(vm->gfx_listen);
-    vm->gfx_listen = xstrdup("0.0.0.0");
+    vm->gfx_listen = model_intern("0.0.0.0");
     gfx_info_get(vm, remote, "engine", "ops", &gi);
     is_str(gi.direct_uri, "spice://kvm1.example:5901", "listening on all: direct");
     is_str(gi.ssh, "ssh -N -L 5901:kvm1.example:5901 ops@engine",
@@ -59,8 +58,7 @@ main(void)
     gfx_info_clear(&gi);
 
     vm->host_id = local->id;
-    free(vm->graphics);
-    vm->graphics = xstrdup("vnc");
+    vm->graphics = model_intern("vnc");
     gfx_info_get(vm, local, "engine", "ops", &gi);
     is_str(gi.direct_uri, "vnc://127.0.0.1:5901", "a host on this machine");
     is_str(gi.ssh, "ssh -N -L 5901:127.0.0.1:5901 ops@engine", "tunnel to it");

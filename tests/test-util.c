@@ -74,6 +74,24 @@ test_hmap(void)
     }
     hmap_clear(&m);
     ok(hmap_get(&m, "uuid-00001") == NULL, "cleared map is empty");
+    {
+        /* borrowed keys: the map points at the caller's strings and
+         * frees none of them (on the stack here) */
+        struct hmap b = { .borrow = true };
+        char keys[3][8] = { "vm-a", "vm-b", "vm-c" };
+        size_t it = 0;
+        const char *k = NULL;
+
+        for (int i = 0; i < 3; i++)
+            hmap_put(&b, keys[i], keys[i]);
+        hmap_next(&b, &it, &k, NULL);
+        ok(k == keys[0] || k == keys[1] || k == keys[2],
+           "a borrowed key is the caller's string");
+        ok(hmap_del(&b, "vm-b") == keys[1] && hmap_get(&b, "vm-c") == keys[2],
+           "borrowed keys: delete and look up");
+        hmap_clear(&b);
+        ok(b.borrow && b.len == 0, "clearing keeps the map borrowing");
+    }
 }
 
 static void

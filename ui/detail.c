@@ -329,10 +329,11 @@ paint_vm(struct dl *d, struct ui *ui, const struct vm *vm)
     dl_line(d, _("OS type"), vm->os_type ? vm->os_type : "-", A_NORMAL);
     dl_linef(d, _("HA"), A_NORMAL, "%s  (%s)", vm->ha ? _("yes") : _("no"),
              vm->persistent ? _("persistent") : _("transient"));
-    if (!vm->devices.len)
+    if (!vm_device_next(vm, NULL))
         dl_line(d, _("Devices"), "-", A_NORMAL);
-    for (size_t i = 0; i < vm->devices.len; i++)
-        dl_line(d, i ? "" : _("Devices"), vm->devices.items[i], A_NORMAL);
+    for (const char *dev = vm_device_next(vm, NULL); dev;
+         dev = vm_device_next(vm, dev))
+        dl_line(d, dev == vm->devices ? _("Devices") : "", dev, A_NORMAL);
     recent_events(d, m, vm->name);
 }
 

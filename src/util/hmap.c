@@ -86,7 +86,7 @@ hmap_put(struct hmap *m, const char *key, void *val)
         ;
     if (!m->slots[i].key)
         m->used++;
-    m->slots[i].key = xstrdup(key);
+    m->slots[i].key = m->borrow ? (char *)key : xstrdup(key);
     m->slots[i].val = val;
     m->len++;
     return NULL;
@@ -100,7 +100,8 @@ hmap_del(struct hmap *m, const char *key)
     if (!s)
         return NULL;
     val = s->val;
-    free(s->key);
+    if (!m->borrow)
+        free(s->key);
     s->key = HMAP_TOMB;
     s->val = NULL;
     m->len--;
@@ -110,12 +111,15 @@ hmap_del(struct hmap *m, const char *key)
 void
 hmap_clear(struct hmap *m)
 {
-    for (size_t i = 0; i < m->cap; i++) {
+    bool borrow = m->borrow;
+
+    for (size_t i = 0; !borrow && i < m->cap; i++) {
         if (m->slots[i].key && m->slots[i].key != HMAP_TOMB)
             free(m->slots[i].key);
     }
     free(m->slots);
     memset(m, 0, sizeof(*m));
+    m->borrow = borrow;
 }
 
 int

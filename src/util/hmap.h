@@ -1,7 +1,10 @@
-/* hmap.h: a string-keyed hash map (open addressing).  Keys are copied;
- * values are borrowed pointers the caller owns. */
+/* hmap.h: a string-keyed hash map (open addressing).  Keys are copied,
+ * unless borrow is set: then each key is the caller's and must stay
+ * unchanged until its entry is deleted (a VM's UUID inside the VM).
+ * Values are borrowed pointers the caller owns. */
 #ifndef VD_HMAP_H
 #define VD_HMAP_H
+#include <stdbool.h>
 #include <stddef.h>
 
 struct hmap_slot {
@@ -14,6 +17,7 @@ struct hmap {
     size_t cap;         /* power of two */
     size_t len;
     size_t used;        /* live + tombstones */
+    bool borrow;        /* keys are not copied (kept by hmap_clear) */
 };
 
 void *hmap_get(const struct hmap *m, const char *key);
