@@ -835,7 +835,8 @@ engine_vm_create(struct engine *e, const struct vm_spec *spec,
     cc->task_id = t->id;
     cc->done = done;
     cc->opaque = opaque;
-    if (engine_vm_create_placed(e, c->dc_id, h, spec, create_done, cc) < 0) {
+    if (engine_vm_create_placed(e, c->dc_id, h, spec, t->id, create_done,
+                                cc) < 0) {
         model_task_end(e->m, t, TASK_FAILED, err_msg());
         free(cc);
         return engine_refuse(e, obj, "vm-create");

@@ -254,8 +254,8 @@ placed_disk_made(void *opaque, int ok, const char *message)
 
 int
 engine_vm_create_placed(struct engine *e, int64_t dc_id, struct host *h,
-                        const struct vm_spec *spec, virt_done_fn done,
-                        void *opaque)
+                        const struct vm_spec *spec, int64_t task_id,
+                        virt_done_fn done, void *opaque)
 {
     struct placed *p = xcalloc(1, sizeof(*p));
     struct sd *disk_sd = NULL;
@@ -324,6 +324,16 @@ engine_vm_create_placed(struct engine *e, int64_t dc_id, struct host *h,
         }
     }
     if (p->file) {
+        struct task *t = task_id ? model_task_by_id(e->m, task_id) : NULL;
+        if (t) {
+            /* what a virtdeck killed from now on may leave on the domain */
+            char *path = xasprintf("%s/%s", SD_NFS_DIR_DISKS, p->file);
+            char *where = xasprintf("%s:%s", p->server, p->export);
+            task_left_add(t, TASK_LEFT_DISK, path, where);
+            engine_task_update(e, t);
+            free(path);
+            free(where);
+        }
         if (!sd_nfs_create(p->server, p->export, SD_NFS_DIR_DISKS, p->file,
                            spec->disk_gib << 30, 0, placed_disk_made, p)) {
             FREE(p->file);

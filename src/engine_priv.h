@@ -40,11 +40,13 @@ void engine_spm_update(struct engine *e);
 
 /* engine_disks.c: create the VM on h, its disk or ISO on the data
  * center's storage domains when spec names them (DOMAIN/FILE ISOs,
- * disk_domain), else as it is.  0 (done() will run) or -1 (err_set). */
+ * disk_domain), else as it is; a disk file it makes is recorded on the
+ * task task_id (0: none) as what may be left behind.  0 (done() will run)
+ * or -1 (err_set). */
 struct vm_spec;
 int engine_vm_create_placed(struct engine *e, int64_t dc_id, struct host *h,
-                            const struct vm_spec *spec, virt_done_fn done,
-                            void *opaque);
+                            const struct vm_spec *spec, int64_t task_id,
+                            virt_done_fn done, void *opaque);
 
 /* engine_disks.c: delete the VM; with delete_disks, also its disk file on
  * an NFS data domain (for the SPM; refused without one).  0 or -1. */

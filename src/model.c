@@ -861,6 +861,10 @@ task_left_describe(const char *item)
         r = xasprintf(_("a partial file '%s' may remain on '%s': the next "
                         "upload of the same name replaces it, or remove "
                         "it there"), f[1], f[2]);
+    else if (streq(f[0], TASK_LEFT_DISK))
+        r = xasprintf(_("the new disk file '%s' may remain on '%s': check "
+                        "that no VM uses it ('virsh domblklist' on the "
+                        "hosts), then remove it there"), f[1], f[2]);
     else
         r = xasprintf("%s %s %s", f[0], f[1], f[2]);
     for (int i = 0; i < 4; i++)

@@ -336,11 +336,13 @@ int task_state_parse(const char *s, enum task_state *out);
 /* What a task may leave behind if virtdeck dies while it runs, one item
  * each: TASK_LEFT_DOMAIN (a: domain name, b: host), TASK_LEFT_VOLUME (a:
  * volume, b: host), TASK_LEFT_MIGRATION (a: VM, b: "SRC\tDST"),
- * TASK_LEFT_FILE (a: path on the export, b: "SERVER:EXPORT"). */
+ * TASK_LEFT_FILE (a: path on the export, b: "SERVER:EXPORT"),
+ * TASK_LEFT_DISK (a VM disk made on a data domain: the same fields). */
 #define TASK_LEFT_DOMAIN "domain"
 #define TASK_LEFT_VOLUME "volume"
 #define TASK_LEFT_MIGRATION "migration"
 #define TASK_LEFT_FILE "file"
+#define TASK_LEFT_DISK "disk"
 void task_left_add(struct task *t, const char *type, const char *a,
                    const char *b);
 /* The items as one text, "\n" between them (owned; "" when none), and back. */

@@ -14,6 +14,8 @@
 #    storage) and its guest goes on ticking;
 #  - an HA VM on the NFS data domain is restarted on the other host when
 #    its host dies, from the same disk;
+#  - virtdeck killed while it makes a VM's disk: the create is shown
+#    interrupted with the disk file it may have left;
 #  - nfs-ganesha killed: the domains are reported unreachable, the
 #    inventory keeps answering, and after a restart they answer again and
 #    the guest goes on;
@@ -326,5 +328,24 @@ ok $? "and its guest boots from it there"
 
 kill -TERM "$RUN_PID" 2>/dev/null
 wait "$RUN_PID" 2>/dev/null
+
+# --- kill -9 while a disk is being made on the data domain ---
+GPID=$(bash "$NFS" pid "$NSTATE")
+kill -STOP "$GPID"
+"$VD" -c "$T/lab.conf" --db "$DB" vm create killvm --cluster lab-cluster \
+    --memory 64 --storage-domain nfsdata --disk-size 1 \
+    >"$T/kill.out" 2>&1 9>&- &
+VPID=$!
+making() { VDL tasks 2>/dev/null | grep -q "killvm.*running"; }
+wait_for 10 making
+ok $? "the create is a running task while the NFS server holds the disk"
+kill -KILL "$VPID"
+wait "$VPID" 2>/dev/null
+kill -CONT "$GPID"
+run VDL tasks
+like "$out" "killvm.*interrupted|interrupted.*killvm" \
+    "after kill -9 the create is shown interrupted"
+like "$out" "new disk file 'disks/[0-9a-f-]+\.img' may remain on '127\.0\.0\.1:$EXP/data'" \
+    "naming the disk file it may have left on the data domain"
 
 done_testing
