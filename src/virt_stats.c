@@ -14,6 +14,13 @@ suffix(const char *s, const char *suf)
     return ls >= lf && memcmp(s + ls - lf, suf, lf) == 0;
 }
 
+/* a + b, stopping at UINT64_MAX instead of wrapping around */
+static uint64_t
+add_sat(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 void
 stats_node_cpu(const virNodeCPUStats *p, int n, struct node_sample *ns)
 {
@@ -22,14 +29,15 @@ stats_node_cpu(const virNodeCPUStats *p, int n, struct node_sample *ns)
     for (int i = 0; i < n; i++) {
         if (streq(p[i].field, VIR_NODE_CPU_STATS_IDLE) ||
             streq(p[i].field, VIR_NODE_CPU_STATS_IOWAIT))
-            idle += p[i].value;
+            idle = add_sat(idle, p[i].value);
         if (!streq(p[i].field, VIR_NODE_CPU_STATS_UTILIZATION))
-            total += p[i].value;
+            total = add_sat(total, p[i].value);
     }
     if (total > 0) {
         ns->have_cpu = true;
         ns->cpu_total = total;
-        ns->cpu_busy = total - idle;
+        /* idle is part of total unless the sums saturated */
+        ns->cpu_busy = total > idle ? total - idle : 0;
     }
 }
 
@@ -44,12 +52,14 @@ stats_node_mem(const virNodeMemoryStats *p, int n, struct node_sample *ns)
         else if (streq(p[i].field, VIR_NODE_MEMORY_STATS_FREE) ||
                  streq(p[i].field, VIR_NODE_MEMORY_STATS_BUFFERS) ||
                  streq(p[i].field, VIR_NODE_MEMORY_STATS_CACHED))
-            avail += p[i].value;
+            avail = add_sat(avail, p[i].value);
     }
     if (total > 0) {
         ns->have_mem = true;
         ns->mem_total_kib = total;
-        ns->mem_free_kib = avail;
+        /* A host may count a page twice (cached and free): never report
+         * more free than there is, or "used" goes negative. */
+        ns->mem_free_kib = avail < total ? avail : total;
     }
 }
 

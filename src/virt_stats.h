@@ -17,7 +17,7 @@ struct node_sample {
     unsigned cpus, mhz;
     char model[32];
     uint64_t mem_total_kib, mem_free_kib;
-    uint64_t cpu_busy, cpu_total;
+    uint64_t cpu_busy, cpu_total;   /* cpu_busy <= cpu_total */
 };
 
 /* What one stats record says, in plain C.  Names go to one arena per
@@ -36,8 +36,8 @@ struct dom_sample {
  * have_cpu, cpu_total and cpu_busy when the total is known. */
 void stats_node_cpu(const virNodeCPUStats *p, int n, struct node_sample *ns);
 /* The memory figures of virNodeGetMemoryStats (n entries) into ns: sets
- * have_mem, mem_total_kib and mem_free_kib (free + buffers + cached)
- * when the total is known. */
+ * have_mem, mem_total_kib and mem_free_kib (free + buffers + cached, at
+ * most the total) when the total is known. */
 void stats_node_mem(const virNodeMemoryStats *p, int n,
                     struct node_sample *ns);
 /* The typed parameters of one domain stats record (n entries, fields
