@@ -26,6 +26,10 @@ main(void)
     ok(valid_name("host", "tab\there") < 0, "control character refused");
     ok(strstr(err_msg(), "\\x09") != NULL, "control character shown escaped: %s",
        err_msg());
+    /* found by fuzz_names: a C1 control (U+009B, CSI) was echoed raw */
+    ok(valid_name("VM", "vm\xc2\x9bx") < 0, "C1 control character refused");
+    ok(strstr(err_msg(), "\xc2\x9b") == NULL && strstr(err_msg(), "control"),
+       "and not echoed: %s", err_msg());
     ok(valid_name("host", "bad\xff") < 0, "invalid UTF-8 refused");
     memset(long_name, 'a', 300);
     long_name[300] = '\0';
