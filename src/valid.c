@@ -142,6 +142,12 @@ valid_file_name(const char *name)
             goto fail;
         }
     }
+    /* It goes into domain XML, which holds only valid text. */
+    if (!text_valid(name)) {
+        err_set(_("The file name '%s' is not valid text (UTF-8) or holds a "
+                  "control character: rename the file."), shown);
+        goto fail;
+    }
     free(shown);
     return 0;
 fail:
