@@ -65,7 +65,7 @@ for t in $targets; do
         [ "$crashes" -gt 0 ] || crashes=1
         failed=1
         printf '%-20s %12s %8s  %s\n' "$t" "$runs" "$crashes" "FAILED (exit $rc)"
-        grep -E 'ERROR: |SUMMARY: |runtime error|fuzz check failed|Test unit written' \
+        grep -aE 'ERROR: |SUMMARY: |runtime error|fuzz check failed|Test unit written' \
             "$log" | head -n 12 | sed 's/^/    /'
     else
         printf '%-20s %12s %8s  %s\n' "$t" "$runs" "$crashes" ok
