@@ -53,8 +53,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(ed.n_boot <= VM_SPEC_MAX_BOOT, "boot %u", ed.n_boot);
         free(password);
         memset(&mo, 0, sizeof(mo));
-        if (parse_migrate_opts(&o, &mo) == 0)
+        if (parse_migrate_opts(&o, &mo) == 0) {
             FUZZ_CHECK(mo.timeout_s <= 86400, "timeout %u", mo.timeout_s);
+            if (migrate_opts_check(&mo) < 0)
+                FUZZ_CHECK(fuzz_printable(err_msg()), "message '%s'",
+                           err_msg());
+        }
         if (o.since)
             (void)parse_since(o.since, &since);
     }

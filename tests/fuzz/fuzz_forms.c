@@ -1,9 +1,12 @@
 /* fuzz_forms.c: the checks behind the console's forms (ui/formkit.c,
- * ui/vmform.c, ui/actions.c) on arbitrary field text: numbers, the
- * network field, key names.  Each field is the whole input (to the first
+ * ui/vmform.c, ui/actions.c, and the engine parsers the forms call) on
+ * arbitrary field text: numbers, the network field, boot order, console
+ * type, migration timeout action, storage role, key names.  Each field is the whole input (to the first
  * NUL).  A number a form accepts must be the number typed. */
 #include "../../ui/vmform.c"
 #include <errno.h>
+#include "migrate.h"
+#include "model.h"
 #include "ui/actions.h"
 #include "ui/formkit.h"
 #include "fuzz.h"
@@ -58,6 +61,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        source);
     }
     free(source);
+
+    {
+        struct vm_spec sp;
+        enum vm_gfx g;
+        enum mig_timeout_action a;
+        enum sd_role r;
+
+        memset(&sp, 0, sizeof(sp));
+        if (vm_spec_parse_boot(&sp, s) == 0)
+            FUZZ_CHECK(sp.n_boot >= 1 && sp.n_boot <= VM_SPEC_MAX_BOOT,
+                       "boot '%s': %u devices", s, sp.n_boot);
+        else
+            FUZZ_CHECK(fuzz_printable(err_msg()), "message '%s'", err_msg());
+        if (vm_gfx_parse(s, &g) == 0)
+            FUZZ_CHECK(streq(vm_gfx_name(g), s), "console type '%s'", s);
+        if (mig_timeout_action_parse(s, &a) == 0)
+            FUZZ_CHECK(streq(mig_timeout_action_name(a), s), "action '%s'", s);
+        (void)sd_role_parse(s, &r);
+    }
 
     if (key_parse(s, &key) == 0) {
         char label[64];

@@ -26,7 +26,7 @@ if ! command -v clang >/dev/null 2>&1; then
     echo "run.sh: clang is missing: run 'sh data/install-deps.sh' as root" >&2
     exit 1
 fi
-if ! make -C "$build" -s fuzz >"$build/fuzz-build.log" 2>&1; then
+if ! make -C "$build" -s -j2 fuzz >"$build/fuzz-build.log" 2>&1; then
     tail -n 30 "$build/fuzz-build.log" >&2
     echo "run.sh: building the fuzz targets failed (clang and" \
         "libclang-rt-14-dev: data/install-deps.sh)" >&2
