@@ -150,6 +150,13 @@ test_err(void)
            "a cut message is valid UTF-8 (shift %d)", shift);
         ok(strlen(err_msg()) > 1000, "and keeps what fits");
     }
+    {
+        /* found by fuzz_forms: glibc decodes 5-byte forms, which
+         * text_safe passed through */
+        char *t = text_safe("a\xf8\x88\x80\x80\x80" "b\xed\xa0\x80" "c");
+        ok(text_valid(t), "text_safe leaves valid UTF-8 only: %s", t);
+        free(t);
+    }
 }
 
 int

@@ -25,7 +25,7 @@ cut_utf8(char *s)
     lead = (unsigned char)s[i - 1];
     if (lead < 0xc0)
         return;             /* ASCII: the end is clean */
-    need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+    need = lead >= 0xf8 ? 8 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
     if (len - (i - 1) < need)
         s[i - 1] = '\0';
 }

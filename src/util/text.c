@@ -43,8 +43,11 @@ text_safe(const char *s)
                 left--;
                 continue;
             }
-            /* C1 controls and other non-printables */
-            if (wc < 0xa0) {
+            /* C1 controls and other non-printables; and what glibc
+             * decodes but UTF-8 does not allow (5- and 6-byte forms,
+             * past U+10FFFF, surrogates), which no terminal shows */
+            if (wc < 0xa0 || wc > 0x10ffff || n > 4 ||
+                (wc >= 0xd800 && wc <= 0xdfff)) {
                 sb_add(&b, "\xef\xbf\xbd");
             } else {
                 sb_addn(&b, s, n);
