@@ -26,14 +26,15 @@ if ! command -v clang >/dev/null 2>&1; then
     echo "run.sh: clang is missing: run 'sh data/install-deps.sh' as root" >&2
     exit 1
 fi
-if ! make -C "$build" -s -j2 fuzz >"$build/fuzz-build.log" 2>&1; then
-    tail -n 30 "$build/fuzz-build.log" >&2
+out=$build/tests/fuzz
+mkdir -p "$out"
+if ! make -C "$build" -s -j2 fuzz >"$out/build.log" 2>&1; then
+    tail -n 30 "$out/build.log" >&2
     echo "run.sh: building the fuzz targets failed (clang and" \
         "libclang-rt-14-dev: data/install-deps.sh)" >&2
     exit 1
 fi
 
-out=$build/tests/fuzz
 LSAN_OPTIONS="suppressions=$src/tests/fuzz/lsan.supp:print_suppressions=0"
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allocator_may_return_null=1"
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
