@@ -1,9 +1,10 @@
 /* fuzz_conf.c: the configuration loader (conf.c) on arbitrary file
  * contents.  The input is written to a file in a private directory and
- * read twice over one configuration, as the system and the user file
- * are.  A file that is refused must leave the configuration as it was
- * and say FILE:LINE; one that is accepted must hold only values in the
- * documented ranges. */
+ * read over a configuration that already holds settings, as the user file
+ * is read over the system file.  A file that is refused must leave the
+ * configuration as it was and say FILE:LINE; one that is accepted must
+ * hold only values in the documented ranges, and be accepted again with
+ * the same result. */
 #include <config.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -25,18 +26,27 @@ write_file(const char *file, const uint8_t *data, size_t size)
     close(fd);
 }
 
+static void
+remove_dir(void)
+{
+    unlink(path);
+    unlink(base);
+    rmdir(dir);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    fuzz_locale();
-    if (!mkdtemp(dir))
-        abort();
     static const char base_text[] =
         "refresh_interval = 5.0;\nkeepalive_count = 7;\n"
         "database = \"/var/tmp/x.db\";\ncolor = false;\n"
         "keys = { quit = [ \"q\", \"F10\" ]; vm_start = \"s\"; };\n"
         "colors = { header = [ \"white\", \"blue\" ]; };\n";
 
+    fuzz_locale();
+    if (!mkdtemp(dir))
+        abort();
+    atexit(remove_dir);
     snprintf(path, sizeof(path), "%s/virtdeck.conf", dir);
     snprintf(base, sizeof(base), "%s/base.conf", dir);
     write_file(base, (const uint8_t *)base_text, sizeof(base_text) - 1);

@@ -21,23 +21,32 @@
 #include "vmspec.h"
 
 static virConnectPtr conn;
+static char dir[] = "/tmp/virtdeck-fuzz-domxml.XXXXXX";
+static char node[96];
 
 static void
 quiet(void *opaque, virErrorPtr e)
 {
 }
 
+static void
+remove_dir(void)
+{
+    unlink(node);
+    rmdir(dir);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    static char dir[] = "/tmp/virtdeck-fuzz-domxml.XXXXXX";
-    char node[96], uri[128];
+    char uri[128];
     FILE *f;
 
     fuzz_locale();
     virSetErrorFunc(NULL, quiet);
     if (!mkdtemp(dir))
         abort();
+    atexit(remove_dir);
     /* A host with no domains: every name is free. */
     snprintf(node, sizeof(node), "%s/node.xml", dir);
     f = fopen(node, "w");
