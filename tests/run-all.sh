@@ -3,7 +3,7 @@
 #   1. install the missing Debian packages (data/install-deps.sh)
 #   2. build with -Werror and run `make check` (unit, backend, CLI, UI tests
 #      and the benchmarks' smoke run)
-#   3. the libFuzzer targets (clang), FUZZ_SECONDS (20) each: tests/fuzz/run.sh
+#   3. the libFuzzer targets (clang), FUZZ_SECONDS (15) each: tests/fuzz/run.sh
 #   4. `make distcheck` with AddressSanitizer + UndefinedBehaviorSanitizer:
 #      the release tarball builds out of tree and the suite passes again
 # Exits non-zero on the first failure, printing the failing test logs.
@@ -32,9 +32,9 @@ if ! make -j"$jobs" check; then
     exit 1
 fi
 
-# Fuzzing: 7 targets, 20 s each by default (about 2.5 minutes with the
+# Fuzzing: 7 targets, 15 s each by default (about 2.5 minutes with the
 # clang build); a crash fails the run and keeps its input.
-if ! FUZZ_SECONDS="${FUZZ_SECONDS:-20}" sh tests/fuzz/run.sh; then
+if ! FUZZ_SECONDS="${FUZZ_SECONDS:-15}" sh tests/fuzz/run.sh; then
     echo "run-all: a fuzz target crashed; inputs in tests/fuzz/crashes/" >&2
     exit 1
 fi
