@@ -12,7 +12,8 @@ set -u
 PROG=install-deps.sh
 PACKAGES="build-essential autoconf automake autopoint gettext pkg-config
 libvirt-dev libvirt-clients libnfs-dev libiscsi-dev libsqlite3-dev sqlite3
-libconfig-dev libxml2-dev libxml2-utils libncurses-dev tmux locales valgrind"
+libconfig-dev libxml2-dev libxml2-utils libncurses-dev tmux locales valgrind
+clang libclang-rt-14-dev llvm"
 LOCALES="ko_KR.UTF-8 en_US.UTF-8"
 
 # Packages of $PACKAGES not installed ("hold ok installed" counts as

@@ -1241,19 +1241,23 @@ parse_since(const char *s, time_t *out)
     long long v;
 
     if (s[0] == '-') {
+        long long unit;
+        time_t now = time(NULL);
+
         v = strtoll(s + 1, &end, 10);
         if (end == s + 1 || v < 0)
             return -1;
         switch (*end) {
-        case '\0': case 's': break;
-        case 'm': v *= 60; break;
-        case 'h': v *= 3600; break;
-        case 'd': v *= 86400; break;
+        case '\0': case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
         default: return -1;
         }
         if (*end && end[1])
             return -1;
-        *out = time(NULL) - (time_t)v;
+        /* Further back than the epoch: everything (and no overflow). */
+        *out = v > (long long)now / unit ? 0 : now - (time_t)(v * unit);
         return 0;
     }
     v = strtoll(s, &end, 10);

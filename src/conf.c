@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* This module reads through config_read() on a stream it opened itself,
- * so a directory or a device is refused before libconfig sees it. */
+/* This module reads the file itself (so a directory or a device is
+ * refused before libconfig sees it) and hands libconfig the text. */
 #include <libconfig.h>
 
 #include "conf.h"
@@ -700,6 +700,114 @@ bad_parse(const struct reader *r, const config_t *lc)
     free(file);
 }
 
+#define CONFIG_MAX_BYTES (1024 * 1024)
+#define INCLUDE_MAX_DEPTH 10    /* libconfig's own limit */
+
+/* All of FP (at most CONFIG_MAX_BYTES) into *out, NUL-terminated.  Text
+ * only: a NUL byte is refused.  0, or -1 with err_set() naming NAME. */
+static int
+slurp(FILE *fp, const char *name, char **out)
+{
+    struct strbuf b = { 0 };
+    char chunk[4096];
+    size_t n;
+
+    *out = NULL;
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+        if (memchr(chunk, '\0', n)) {
+            err_set(_("%s: the file holds a NUL byte; a configuration "
+                      "file is text"), name);
+            goto fail;
+        }
+        if (b.len + n > CONFIG_MAX_BYTES) {
+            err_set(_("%s: the file is larger than %d bytes; a "
+                      "configuration file is a few lines of text"),
+                    name, CONFIG_MAX_BYTES);
+            goto fail;
+        }
+        sb_addn(&b, chunk, n);
+    }
+    if (ferror(fp)) {
+        err_set(_("cannot read configuration file '%s': read error"), name);
+        goto fail;
+    }
+    *out = sb_steal(&b);
+    return 0;
+
+fail:
+    sb_free(&b);
+    return -1;
+}
+
+/* Check the files TEXT (read from NAME) pulls in with @include, and
+ * theirs, before libconfig opens them: libconfig 1.5 reads an included
+ * file with fopen() to its end, so a directory makes its scanner call
+ * exit() and a device is read forever.  An included file must be a
+ * regular file (or missing: libconfig reports that itself).  Every
+ * "@include" is looked at, even in a comment, to stay on the safe side.
+ * 0, or -1 with err_set("NAME:LINE: ..."). */
+static int
+check_includes(const char *text, const char *name, const char *dir,
+               int depth)
+{
+    const char *p = text;
+
+    while ((p = strstr(p, "@include")) != NULL) {
+        const char *q = p + strlen("@include"), *end;
+        int line = 1;
+        char *inc = NULL, *path = NULL, *shown = NULL, *sub = NULL;
+        struct stat st;
+        FILE *fp;
+        int rc = -1;
+
+        for (const char *c = text; c < p; c++)
+            line += *c == '\n';
+        while (*q == ' ' || *q == '\t')
+            q++;
+        p = q;
+        if (*q != '"')
+            continue;           /* not an @include libconfig acts on */
+        end = strchr(q + 1, '"');
+        if (!end || memchr(q + 1, '\n', (size_t)(end - q - 1)) ||
+            memchr(q + 1, '\\', (size_t)(end - q - 1)) || end == q + 1) {
+            err_set(_("%s:%d: @include needs a file name in double quotes, "
+                      "without backslashes, e.g. @include \"keys.conf\""),
+                    name, line);
+            return -1;
+        }
+        inc = xstrndup(q + 1, (size_t)(end - q - 1));
+        path = inc[0] == '/' || !dir ? xstrdup(inc)
+                                     : xasprintf("%s/%s", dir, inc);
+        shown = text_safe(inc);
+        if (stat(path, &st) < 0) {
+            rc = 0;             /* libconfig says it cannot open it */
+        } else if (!S_ISREG(st.st_mode)) {
+            err_set(_("%s:%d: @include names '%s', which is not a regular "
+                      "file; include configuration files only"),
+                    name, line, shown);
+        } else if (depth >= INCLUDE_MAX_DEPTH) {
+            rc = 0;             /* libconfig stops there itself */
+        } else if (!(fp = fopen(path, "re"))) {
+            rc = 0;
+        } else {
+            char *sub_name = xstrdup(path);
+            rc = slurp(fp, sub_name, &sub);
+            fclose(fp);
+            if (rc == 0)
+                rc = check_includes(sub, sub_name, dir, depth + 1);
+            free(sub_name);
+        }
+        free(sub);
+        free(inc);
+        free(path);
+        free(shown);
+        if (rc < 0)
+            return -1;
+        p = end + 1;
+    }
+    return 0;
+}
+
 /* Read FILE over C, setting by setting; a key binding or colour replaces
  * one for the same action or element.  must_exist: a missing file is an
  * error; otherwise it is skipped, and not recorded in c->files.  FILE may
@@ -713,7 +821,7 @@ config_read_path(struct config *c, const char *file, bool must_exist)
     struct config *stage = NULL;
     config_t lc;
     bool lc_ready = false;
-    char *dir = NULL;
+    char *dir = NULL, *text = NULL;
     FILE *fp = NULL;
     struct stat st;
     int fd = -1;
@@ -755,15 +863,16 @@ config_read_path(struct config *c, const char *file, bool must_exist)
 
     dir = dir_of(file);
     r.dir = dir;
+    /* Read once (a FIFO cannot be read twice), check what it includes,
+     * then let libconfig parse the text. */
+    if (slurp(fp, file, &text) < 0 ||
+        check_includes(text, file, dir, 1) < 0)
+        goto cleanup;
     config_init(&lc);
     lc_ready = true;
     config_set_include_dir(&lc, dir);
-    if (config_read(&lc, fp) != CONFIG_TRUE) {
+    if (config_read_string(&lc, text) != CONFIG_TRUE) {
         bad_parse(&r, &lc);
-        goto cleanup;
-    }
-    if (ferror(fp)) {
-        err_set(_("cannot read configuration file '%s': read error"), file);
         goto cleanup;
     }
 
@@ -785,6 +894,7 @@ cleanup:
         close(fd);
     config_free(&stage);
     free(dir);
+    free(text);
     return ret;
 }
 

@@ -133,6 +133,10 @@ parse_devices(xmlNode *devs)
     return list;
 }
 
+static int disk_paths_where(const char *xml, int len, char ***paths,
+                            bool (*keep)(xmlNode *disk, const char *type));
+static bool local_disk(xmlNode *disk, const char *type);
+
 int
 domxml_parse(const char *xml, int len, struct vm_conf *c)
 {
@@ -197,7 +201,8 @@ domxml_parse(const char *xml, int len, struct vm_conf *c)
     c->devices = parse_devices(child(root, "devices"));
     {
         char **local = NULL;
-        if (domxml_local_disks(xml, &local) == 0) {
+        /* xml may not end in a NUL: read the same len bytes again */
+        if (disk_paths_where(xml, len, &local, local_disk) == 0) {
             c->local_disks = local[0] != NULL;
             for (size_t i = 0; local[i]; i++)
                 free(local[i]);
@@ -644,12 +649,14 @@ domxml_edit(const char *xml, const struct vm_edit *e)
 }
 
 /* The source paths of the domain's disks (device='disk') that keep() accepts,
- * as a NULL-terminated array owned by the caller.  0 or -1 (err_set). */
+ * as a NULL-terminated array owned by the caller; XML is LEN bytes (or
+ * NUL-terminated when LEN < 0).  0 or -1 (err_set). */
 static int
-disk_paths_where(const char *xml, char ***paths,
+disk_paths_where(const char *xml, int len, char ***paths,
                  bool (*keep)(xmlNode *disk, const char *type))
 {
-    xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+    xmlDoc *doc = xmlReadMemory(xml, len < 0 ? (int)strlen(xml) : len,
+                                "domain.xml", NULL,
                                 XML_PARSE_NONET | XML_PARSE_NOERROR |
                                 XML_PARSE_NOWARNING);
     xmlNode *root, *dev;
@@ -702,7 +709,7 @@ local_disk(xmlNode *disk, const char *type)
 int
 domxml_disk_paths(const char *xml, char ***paths)
 {
-    return disk_paths_where(xml, paths, any_disk);
+    return disk_paths_where(xml, -1, paths, any_disk);
 }
 
 char *
@@ -730,5 +737,5 @@ domxml_volume(const char *name, uint64_t gib, const char *fmt)
 int
 domxml_local_disks(const char *xml, char ***paths)
 {
-    return disk_paths_where(xml, paths, local_disk);
+    return disk_paths_where(xml, -1, paths, local_disk);
 }

@@ -25,6 +25,7 @@
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/text.h"
 #include "util/strbuf.h"
 
 /* libiscsi checks its timeouts only in iscsi_service(): call it at least
@@ -197,9 +198,12 @@ sd_iscsi_parse_portal(const char *portal, char **host, int *port)
         h = xstrdup(portal);
     }
     if (bad || inet_pton(family, h, addr) != 1) {
+        /* what was typed may hold terminal escapes: never echo it raw */
+        char *shown = text_safe(portal);
         err_set(_("'%s' is not an iSCSI portal: give an IP address and an "
                   "optional port, such as 192.0.2.10:3260 (not a host "
-                  "name)"), portal ? portal : "");
+                  "name)"), shown);
+        free(shown);
         goto cleanup;
     }
     *host = h;

@@ -37,7 +37,9 @@ valid_name(const char *kind, const char *name)
         if (!(iswalnum((wint_t)wc) || wc == L'-' || wc == L'_' || wc == L'.' ||
               (wc >= 0xac00 && wc <= 0xd7a3))) {
             shown = text_safe(name);
-            if (wc < 0x20 || wc == 0x7f)
+            /* C1 controls (U+0080..U+009F) too: a terminal may act on
+             * them, so they are never echoed */
+            if (wc < 0x20 || (wc >= 0x7f && wc < 0xa0))
                 err_set(_("The %s name '%s' contains a control character: "
                           "use letters, digits, '-', '_' or '.'."), kind, shown);
             else
@@ -139,6 +141,12 @@ valid_file_name(const char *name)
                       "rename the file."), shown);
             goto fail;
         }
+    }
+    /* It goes into domain XML, which holds only valid text. */
+    if (!text_valid(name)) {
+        err_set(_("The file name '%s' is not valid text (UTF-8) or holds a "
+                  "control character: rename the file."), shown);
+        goto fail;
     }
     free(shown);
     return 0;

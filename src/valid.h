@@ -11,7 +11,7 @@
 int valid_name(const char *kind, const char *name);
 int valid_uri(const char *uri);
 /* A file name inside a storage domain: no '/', no "..", no leading dot,
- * no control characters, at most 255 bytes. */
+ * no control characters, valid UTF-8 (text_valid), at most 255 bytes. */
 int valid_file_name(const char *name);
 
 #endif

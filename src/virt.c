@@ -29,6 +29,7 @@
 #include "util/strbuf.h"
 #include "virt.h"
 #include "virt_priv.h"
+#include "virt_stats.h"
 
 static const char *const vm_op_names[VM_OP__COUNT] = {
     "start", "shutdown", "destroy", "reboot", "suspend", "resume", "undefine",
@@ -224,14 +225,6 @@ map_state(int st)
 
 /* ---- node numbers (worker side) ---- */
 
-struct node_sample {
-    bool have_info, have_cpu, have_mem;
-    unsigned cpus, mhz;
-    char model[32];
-    uint64_t mem_total_kib, mem_free_kib;
-    uint64_t cpu_busy, cpu_total;
-};
-
 static void
 node_sample(virConnectPtr conn, struct node_sample *ns)
 {
@@ -250,19 +243,7 @@ node_sample(virConnectPtr conn, struct node_sample *ns)
         n > 0) {
         virNodeCPUStatsPtr p = xcalloc((size_t)n, sizeof(*p));
         if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, p, &n, 0) == 0) {
-            uint64_t idle = 0, total = 0;
-            for (int i = 0; i < n; i++) {
-                if (streq(p[i].field, VIR_NODE_CPU_STATS_IDLE) ||
-                    streq(p[i].field, VIR_NODE_CPU_STATS_IOWAIT))
-                    idle += p[i].value;
-                if (!streq(p[i].field, VIR_NODE_CPU_STATS_UTILIZATION))
-                    total += p[i].value;
-            }
-            if (total > 0) {
-                ns->have_cpu = true;
-                ns->cpu_total = total;
-                ns->cpu_busy = total - idle;
-            }
+            stats_node_cpu(p, n, ns);
         }
         free(p);
     }
@@ -272,20 +253,7 @@ node_sample(virConnectPtr conn, struct node_sample *ns)
         virNodeMemoryStatsPtr p = xcalloc((size_t)n, sizeof(*p));
         if (virNodeGetMemoryStats(conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, p, &n,
                                   0) == 0) {
-            uint64_t total = 0, avail = 0;
-            for (int i = 0; i < n; i++) {
-                if (streq(p[i].field, VIR_NODE_MEMORY_STATS_TOTAL))
-                    total = p[i].value;
-                else if (streq(p[i].field, VIR_NODE_MEMORY_STATS_FREE) ||
-                         streq(p[i].field, VIR_NODE_MEMORY_STATS_BUFFERS) ||
-                         streq(p[i].field, VIR_NODE_MEMORY_STATS_CACHED))
-                    avail += p[i].value;
-            }
-            if (total > 0) {
-                ns->have_mem = true;
-                ns->mem_total_kib = total;
-                ns->mem_free_kib = avail;
-            }
+            stats_node_mem(p, n, ns);
         }
         free(p);
     }
@@ -926,18 +894,6 @@ on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
 
 /* ---- stats ---- */
 
-/* What one stats record says, in plain C.  Names go to one arena per
- * refresh (offsets, since the arena grows) rather than one malloc each. */
-struct dom_sample {
-    char uuid[VIR_UUID_STRING_BUFLEN];
-    size_t name_off;
-    int state, reason;
-    unsigned has;           /* STAT_* */
-    unsigned vcpus;
-    uint64_t cpu_ns, bal_cur, bal_rss;
-    uint64_t rd, wr, rx, tx;
-};
-
 struct stats_job {
     struct vconn *vc;
     unsigned gen;
@@ -953,13 +909,6 @@ struct stats_job {
     struct strbuf names;
     bool delivered;
 };
-
-static bool
-suffix(const char *s, const char *suf)
-{
-    size_t ls = strlen(s), lf = strlen(suf);
-    return ls >= lf && memcmp(s + ls - lf, suf, lf) == 0;
-}
 
 /* virDomainGetUUIDString goes through snprintf; this is the hot path of a
  * 10,000-domain refresh, so format the 16 bytes by hand. */
@@ -993,67 +942,7 @@ dom_sample_parse(virDomainStatsRecordPtr r, struct dom_sample *d,
     uuid_format(r->dom, d->uuid);
     d->name_off = names->len;
     sb_addn(names, name ? name : "", (name ? strlen(name) : 0) + 1);
-    d->state = VIR_DOMAIN_NOSTATE;
-    for (int i = 0; i < r->nparams; i++) {
-        virTypedParameterPtr p = &r->params[i];
-        const char *f = p->field;
-        unsigned long long val;
-
-        switch (p->type) {
-        case VIR_TYPED_PARAM_INT: val = (unsigned long long)p->value.i; break;
-        case VIR_TYPED_PARAM_UINT: val = p->value.ui; break;
-        case VIR_TYPED_PARAM_LLONG: val = (unsigned long long)p->value.l; break;
-        case VIR_TYPED_PARAM_ULLONG: val = p->value.ul; break;
-        default: continue;
-        }
-        switch (f[0]) {
-        case 's':
-            if (streq(f, "state.state"))
-                d->state = (int)val;
-            else if (streq(f, "state.reason"))
-                d->reason = (int)val;
-            break;
-        case 'c':
-            if (streq(f, "cpu.time")) {
-                d->cpu_ns = val;
-                d->has |= STAT_CPU;
-            }
-            break;
-        case 'b':
-            if (streq(f, "balloon.current")) {
-                d->bal_cur = val;
-                d->has |= STAT_MEM;
-            } else if (streq(f, "balloon.rss")) {
-                d->bal_rss = val;
-            } else if (strncmp(f, "block.", 6) == 0) {
-                if (suffix(f, ".rd.bytes")) {
-                    d->rd += val;
-                    d->has |= STAT_DISK;
-                } else if (suffix(f, ".wr.bytes")) {
-                    d->wr += val;
-                    d->has |= STAT_DISK;
-                }
-            }
-            break;
-        case 'v':
-            if (streq(f, "vcpu.current")) {
-                d->vcpus = (unsigned)val;
-                d->has |= STAT_VCPU;
-            }
-            break;
-        case 'n':
-            if (strncmp(f, "net.", 4) == 0) {
-                if (suffix(f, ".rx.bytes")) {
-                    d->rx += val;
-                    d->has |= STAT_NET;
-                } else if (suffix(f, ".tx.bytes")) {
-                    d->tx += val;
-                    d->has |= STAT_NET;
-                }
-            }
-            break;
-        }
-    }
+    stats_dom_params(r->params, r->nparams, d);
 }
 
 #define VD_DOMAIN_STATS (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | \

@@ -109,6 +109,10 @@ check_abs_path(const char *what, const char *p)
             return -1;
         }
     }
+    if (!text_valid(p)) {
+        err_set(_("The %s is not valid text (UTF-8): type it again."), what);
+        return -1;
+    }
     return 0;
 }
 
@@ -207,6 +211,12 @@ vm_spec_check(const struct vm_spec *s)
         err_set(_("The kernel command line is longer than 2048 bytes."));
         return -1;
     }
+    /* Both go into the domain XML, which holds only valid text. */
+    if (s->cmdline && !text_valid(s->cmdline)) {
+        err_set(_("The kernel command line holds a control character or is "
+                  "not valid text (UTF-8): type it again."));
+        return -1;
+    }
     if (s->gfx != VM_GFX_NONE) {
         unsigned char buf[16];
         if (!s->listen || (inet_pton(AF_INET, s->listen, buf) != 1 &&
@@ -215,6 +225,11 @@ vm_spec_check(const struct vm_spec *s)
             err_set(_("The console listen address '%s' is not an IP address: "
                       "use 127.0.0.1 (reach it with ssh -L) or 0.0.0.0."), shown);
             free(shown);
+            return -1;
+        }
+        if (s->password && !text_valid(s->password)) {
+            err_set(_("The console password holds a control character or "
+                      "is not valid text (UTF-8): type it again."));
             return -1;
         }
         if (s->password && (strlen(s->password) > 64 ||

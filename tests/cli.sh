@@ -121,6 +121,11 @@ run "$VD" --db "$DB" events --json --since -1h
 like "$out" '"action":"dc-add"' "JSON events"
 run "$VD" --db "$DB" events --since yesterday
 is "$rc" 2 "a bad --since is a usage error"
+# found by tests/fuzz: a huge "ago" overflowed (UBSan) instead of meaning
+# "since the beginning"
+run "$VD" --db "$DB" events --since -9223372036854775807d
+is "$rc" 0 "--since further back than the epoch lists everything"
+like "$out" "Data center 'Lab' added" "from the first event"
 
 # --- migration defaults of a cluster ---
 run "$VD" --db "$DB" cluster set c1 --bandwidth 100 --auto-converge --timeout 60 \

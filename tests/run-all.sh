@@ -3,7 +3,8 @@
 #   1. install the missing Debian packages (data/install-deps.sh)
 #   2. build with -Werror and run `make check` (unit, backend, CLI, UI tests
 #      and the benchmarks' smoke run)
-#   3. `make distcheck` with AddressSanitizer + UndefinedBehaviorSanitizer:
+#   3. the libFuzzer targets (clang), FUZZ_SECONDS (15) each: tests/fuzz/run.sh
+#   4. `make distcheck` with AddressSanitizer + UndefinedBehaviorSanitizer:
 #      the release tarball builds out of tree and the suite passes again
 # Exits non-zero on the first failure, printing the failing test logs.
 set -eu
@@ -31,6 +32,13 @@ if ! make -j"$jobs" check; then
     exit 1
 fi
 
+# Fuzzing: 7 targets, 15 s each by default (about 2.5 minutes with the
+# clang build); a crash fails the run and keeps its input.
+if ! FUZZ_SECONDS="${FUZZ_SECONDS:-15}" sh tests/fuzz/run.sh; then
+    echo "run-all: a fuzz target crashed; inputs in tests/fuzz/crashes/" >&2
+    exit 1
+fi
+
 # The sanitizer build, out of tree from the release tarball.
 if ! make -j"$jobs" distcheck \
         DISTCHECK_CONFIGURE_FLAGS="--enable-werror --enable-sanitizers"; then
@@ -38,4 +46,4 @@ if ! make -j"$jobs" distcheck \
     show_logs
     exit 1
 fi
-echo "run-all: make check and the sanitizer distcheck passed"
+echo "run-all: make check, the fuzz targets and the sanitizer distcheck passed"

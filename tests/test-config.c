@@ -539,6 +539,32 @@ test_include(void)
         tap_diag("got '%s'", err_msg());
     FREE(want);
     FREE(path);
+
+    /* Found by fuzz_conf: libconfig reads an included directory until its
+     * scanner calls exit(), and a device forever.  Both are refused first,
+     * naming the line, and the configuration stays as it was. */
+    c->refresh_interval = 3.0;
+    error_starts("color = true;\n@include \"/dev/zero\"\n",
+                 "F:2: @include names '/dev/zero', which is not a regular "
+                 "file", "an @include of a device is refused");
+    error_starts("@include \"\"\n", "F:1: @include needs a file name",
+                 "an empty @include is refused");
+    error_starts("@include \".\"\n", "F:1: @include names '.', which is "
+                 "not a regular file", "an @include of a directory is refused");
+    path = tmp_path("inc/nested.conf");
+    write_file(path, "# nested\n\n@include \"/dev/zero\"\n");
+    want = xasprintf("%s:3: @include names '/dev/zero'", path);
+    FREE(path);
+    path = tmp_path("outer.conf");
+    write_file(path, "@include \"inc/nested.conf\"\n");
+    rc = config_read_path(c, path, true);
+    ok(rc == -1 && strncmp(err_msg(), want, strlen(want)) == 0,
+       "a device included by an included file is refused, naming it");
+    if (strncmp(err_msg(), want, strlen(want)) != 0)
+        tap_diag("got '%s'", err_msg());
+    ok(c->refresh_interval == 3.0, "and nothing was applied");
+    FREE(want);
+    FREE(path);
     config_free(&c);
 }
 

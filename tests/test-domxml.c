@@ -45,6 +45,22 @@ main(void)
     ok(strlen(err_msg()) > 0, "with a message: %s", err_msg());
     ok(domxml_parse("", 0, &c) < 0, "empty input refused");
 
+    {
+        /* Found by fuzz_domxml_parse: with a length given, the XML need
+         * not end in a NUL, and nothing may read past it (ASan). */
+        static const char disk[] =
+            "<domain><name>x</name><devices><disk type='file' "
+            "device='disk'><source file='/v/x.qcow2'/></disk></devices>"
+            "</domain>";
+        char *exact = malloc(sizeof(disk) - 1);
+        memcpy(exact, disk, sizeof(disk) - 1);
+        ok(domxml_parse(exact, (int)sizeof(disk) - 1, &c) == 0,
+           "XML without a NUL parses with its length");
+        ok(c.local_disks, "and its local disk is seen");
+        vm_conf_clear(&c);
+        free(exact);
+    }
+
     meta = domxml_metadata(true);
     ok(strstr(meta, "<ha>yes</ha>") != NULL, "metadata element for SetMetadata");
     ok(strstr(meta, "xmlns") == NULL, "without a namespace of its own");

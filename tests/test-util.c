@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "src/util/err.h"
 #include "src/util/hmap.h"
 #include "src/util/mem.h"
 #include "src/util/strbuf.h"
@@ -152,6 +153,30 @@ test_text(void)
     is_str(buf, "256G", "GiB");
 }
 
+/* Found by fuzz_names: a long message was cut inside a UTF-8 sequence. */
+static void
+test_err(void)
+{
+    char name[1200];
+
+    for (size_t i = 0; i + 3 < sizeof(name); i += 3)
+        memcpy(name + i, "\xea\xb0\x80", 3);          /* U+AC00 */
+    name[sizeof(name) - 3] = '\0';
+    for (int shift = 0; shift < 3; shift++) {
+        err_set("%.*s%s", shift, "ab", name);
+        ok(mbstowcs(NULL, err_msg(), 0) != (size_t)-1,
+           "a cut message is valid UTF-8 (shift %d)", shift);
+        ok(strlen(err_msg()) > 1000, "and keeps what fits");
+    }
+    {
+        /* found by fuzz_forms: glibc decodes 5-byte forms, which
+         * text_safe passed through */
+        char *t = text_safe("a\xf8\x88\x80\x80\x80" "b\xed\xa0\x80" "c");
+        ok(text_valid(t), "text_safe leaves valid UTF-8 only: %s", t);
+        free(t);
+    }
+}
+
 int
 main(void)
 {
@@ -160,5 +185,6 @@ main(void)
     test_hmap();
     test_strbuf();
     test_text();
+    test_err();
     return tap_done();
 }

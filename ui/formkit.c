@@ -40,11 +40,14 @@ formkit_parse_num(const char *s, unsigned long long max,
     if (!*s)
         return -1;
     for (const char *p = s; *p; p++) {
+        unsigned d;
         if (*p < '0' || *p > '9')
             return -1;
-        v = v * 10 + (unsigned long long)(*p - '0');
-        if (v > max)
+        d = (unsigned)(*p - '0');
+        /* checked before the step: v * 10 + d must not wrap around */
+        if (d > max || v > (max - d) / 10)
             return -1;
+        v = v * 10 + d;
     }
     *out = v;
     return 0;

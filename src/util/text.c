@@ -43,8 +43,11 @@ text_safe(const char *s)
                 left--;
                 continue;
             }
-            /* C1 controls and other non-printables */
-            if (wc < 0xa0) {
+            /* C1 controls and other non-printables; and what glibc
+             * decodes but UTF-8 does not allow (5- and 6-byte forms,
+             * past U+10FFFF, surrogates), which no terminal shows */
+            if (wc < 0xa0 || wc > 0x10ffff || n > 4 ||
+                (wc >= 0xd800 && wc <= 0xdfff)) {
                 sb_add(&b, "\xef\xbf\xbd");
             } else {
                 sb_addn(&b, s, n);
@@ -54,6 +57,45 @@ text_safe(const char *s)
         }
     }
     return sb_steal(&b);
+}
+
+int
+text_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        unsigned c = *p, n, cp;
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7f)
+                return 0;
+            p++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        for (unsigned i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+            cp < 0xa0 || cp == 0xfffe || cp == 0xffff)
+            return 0;
+        p += n + 1;
+    }
+    return 1;
 }
 
 int

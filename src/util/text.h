@@ -8,6 +8,10 @@
 /* A copy of S where control characters become \xNN and invalid UTF-8
  * bytes become U+FFFD.  Owned by the caller. */
 char *text_safe(const char *s);
+/* Whether S is well-formed UTF-8 (no overlong forms, no surrogates) free
+ * of control characters (C0, DEL, C1) and of U+FFFE/U+FFFF: text that
+ * XML 1.0 can hold and a terminal shows as it is.  Locale-independent. */
+int text_valid(const char *s);
 /* Terminal cells S occupies (wcwidth; needs setlocale(LC_CTYPE, "")). */
 int text_width(const char *s);
 /* Append S to OUT padded or cut to exactly WIDTH cells; a cut string ends
