@@ -194,7 +194,8 @@ cli_usage(FILE *out)
                    "                                        act on a VM (name or UUID)\n"
                    "  vm create NAME --cluster C --memory MIB [--vcpus N] [--host H]\n"
                    "     [--pool P (--disk-size GIB [--disk-format qcow2|raw] |\n"
-                   "      --disk-volume VOL) | --storage-domain D [--disk-size GIB]]\n"
+                   "      --disk-volume VOL) | --storage-domain D [--disk-size GIB]\n"
+                   "      [--chap-secret-file F]]\n"
                    "     [--network NET | --bridge BR]\n"
                    "     [--boot disk,cdrom,network] [--iso DOMAIN/FILE|POOL/VOL]\n"
                    "     [--kernel PATH [--initrd PATH] [--cmdline TEXT]]\n"
@@ -633,6 +634,34 @@ read_password(const struct cli_opts *o, char **out)
     return 0;
 }
 
+/* The CHAP secret of the VM's iSCSI data domain: the first line of
+ * --chap-secret-file, never from the command line or the environment.
+ * The read buffer is wiped; *out is wiped by vm_spec_clear(). */
+static int
+read_chap_secret(const char *file, char **out)
+{
+    char buf[512];
+    FILE *f = fopen(file, "r");
+
+    if (!f) {
+        fprintf(stderr, _("virtdeck: cannot read the CHAP secret file '%s': "
+                          "%s\n"), file, strerror(errno));
+        return -1;
+    }
+    if (!fgets(buf, sizeof(buf), f))
+        buf[0] = '\0';
+    fclose(f);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    if (!buf[0]) {
+        fprintf(stderr, _("virtdeck: the CHAP secret file '%s' is empty.\n"),
+                file);
+        return -1;
+    }
+    *out = xstrdup(buf);
+    explicit_bzero(buf, sizeof(buf));
+    return 0;
+}
+
 /* Fill spec from the options; CLI_OK or CLI_USAGE. */
 static int
 spec_from_opts(const struct cli_opts *o, struct vm_spec *s)
@@ -668,6 +697,16 @@ spec_from_opts(const struct cli_opts *o, struct vm_spec *s)
     }
     s->disk_volume = xstrdup(o->disk_volume);
     s->disk_domain = xstrdup(o->storage_domain);
+    if (o->chap_secret_file) {
+        if (!o->storage_domain) {
+            fprintf(stderr, _("virtdeck: --chap-secret-file goes with "
+                              "--storage-domain (an iSCSI data domain that "
+                              "logs in with CHAP).\n"));
+            return CLI_USAGE;
+        }
+        if (read_chap_secret(o->chap_secret_file, &s->chap_secret) < 0)
+            return CLI_USAGE;
+    }
     if (o->network && o->bridge) {
         fprintf(stderr, _("virtdeck: give --network or --bridge, not both.\n"));
         return CLI_USAGE;

@@ -352,6 +352,15 @@ add_net_source(xmlNode *disk, const struct vm_netsrc *ns)
         set_prop(n, "user", "+36");
         set_prop(n, "group", "+36");
     }
+    if (ns->auth_user) {
+        /* CHAP: the value stays in the host's libvirt secret store; the
+         * domain only names the secret */
+        n = xmlNewChild(src, NULL, (const xmlChar *)"auth", NULL);
+        set_prop(n, "username", ns->auth_user);
+        n = xmlNewChild(n, NULL, (const xmlChar *)"secret", NULL);
+        set_prop(n, "type", "iscsi");
+        set_prop(n, "usage", ns->secret_usage ? ns->secret_usage : "");
+    }
 }
 
 char *
@@ -738,4 +747,33 @@ int
 domxml_local_disks(const char *xml, char ***paths)
 {
     return disk_paths_where(xml, -1, paths, local_disk);
+}
+
+/* A persistent, private libvirt secret of usage type iscsi named usage
+ * (libvirt's virSecretDefineXML), without a UUID (libvirt makes one) and
+ * without its value (set apart with virSecretSetValue):
+ *   <secret ephemeral='no' private='yes'>
+ *     <description>DESCRIPTION</description>
+ *     <usage type='iscsi'><target>USAGE</target></usage>
+ *   </secret>
+ * Owned by the caller. */
+char *
+domxml_secret(const char *usage, const char *description)
+{
+    xmlDoc *doc = xmlNewDoc((const xmlChar *)"1.0");
+    xmlNode *root = xmlNewNode(NULL, (const xmlChar *)"secret");
+    xmlNode *n;
+    char *out;
+
+    xmlDocSetRootElement(doc, root);
+    set_prop(root, "ephemeral", "no");
+    set_prop(root, "private", "yes");
+    if (description)
+        add_text(root, "description", description);
+    n = xmlNewChild(root, NULL, (const xmlChar *)"usage", NULL);
+    set_prop(n, "type", "iscsi");
+    add_text(n, "target", usage);
+    out = doc_string(doc);
+    xmlFreeDoc(doc);
+    return out;
 }

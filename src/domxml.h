@@ -89,5 +89,8 @@ char *domxml_volume(const char *name, uint64_t gib, const char *fmt);
 /* The <vm> metadata element for virDomainSetMetadata with VD_XMLNS (it
  * carries no namespace itself).  Owned by the caller. */
 char *domxml_metadata(bool ha);
+/* The XML of a persistent, private libvirt secret of usage type iscsi
+ * named usage (no value, no UUID); owned. */
+char *domxml_secret(const char *usage, const char *description);
 
 #endif

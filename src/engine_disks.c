@@ -8,7 +8,15 @@
  *    36:36, 0660) before the domain is defined, removed again when the
  *    definition fails; QEMU opens it as nfs:// speaking as vdsm:kvm;
  *  - iSCSI: a whole LUN of the domain that no VM uses yet, opened by QEMU
- *    as iscsi://.
+ *    as iscsi://.  With CHAP, the secret the operator gives is first
+ *    tried from here (a login to the target, so a wrong one never
+ *    reaches a host), then defined as a private libvirt secret of usage
+ *    type iscsi ("virtdeck-DOMAIN") on every Up host of the VM's cluster,
+ *    so that the VM can migrate and restart there; the domain XML only
+ *    names it.  A host that refuses stops the create, and the secrets
+ *    this create defined are undefined again.  The secret is wiped from
+ *    memory once the hosts have it, and never logged, stored or put in a
+ *    message.
  * An ISO given as DOMAIN/FILE, where DOMAIN is an ISO domain attached to
  * the data center, becomes an nfs:// CD-ROM (ISO exports must be
  * writable: QEMU's NFS driver opens even a read-only CD-ROM read-write).
@@ -28,7 +36,11 @@
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/strbuf.h"
 #include "vmspec.h"
+
+/* Seconds the login that tries a CHAP secret may take. */
+#define CHAP_CHECK_TIMEOUT 15
 
 /* An attached, active domain of the data center, or NULL (err_set). */
 static struct sd *
@@ -114,18 +126,30 @@ lun_in_use(struct engine *e, const char *iqn, unsigned lun)
     return used;
 }
 
+/* The usage name of the hosts' libvirt secret that holds the CHAP secret
+ * of the storage domain sd_name.  Owned. */
+static char *
+chap_usage(const char *sd_name)
+{
+    return xasprintf("virtdeck-%s", sd_name);
+}
+
+/* A free LUN of sd as a network disk; with CHAP (secret given: the
+ * caller checks it), the disk names the hosts' libvirt secret. */
 static int
-iscsi_source(struct engine *e, const struct sd *sd, struct vm_netsrc *out)
+iscsi_source(struct engine *e, const struct sd *sd, const char *secret,
+             struct vm_netsrc *out)
 {
     char *host = NULL, *luns, *save = NULL;
     int port;
     long pick = -1;
+    bool chap = sd->chap_user && *sd->chap_user;
 
-    if (sd->chap_user && *sd->chap_user) {
-        err_set(_("Storage domain '%s' logs in with CHAP: QEMU would need "
-                  "the secret on every host, which virtdeck does not set "
-                  "up; put VM disks on an iSCSI domain without CHAP."),
-                sd->name);
+    if (chap && (!secret || !*secret)) {
+        err_set(_("Storage domain '%s' logs in with CHAP as user '%s': give "
+                  "its CHAP secret (vm create --chap-secret-file FILE, or "
+                  "the create form's CHAP secret field)."),
+                sd->name, sd->chap_user);
         return -1;
     }
     if (sd_iscsi_parse_portal(sd->address, &host, &port) < 0)
@@ -155,6 +179,10 @@ iscsi_source(struct engine *e, const struct sd *sd, struct vm_netsrc *out)
     out->port = xasprintf("%d", port);
     out->name = xasprintf("%s/%ld", sd->path, pick);
     out->identity = false;
+    if (chap) {
+        out->auth_user = xstrdup(sd->chap_user);
+        out->secret_usage = chap_usage(sd->name);
+    }
     return 0;
 }
 
@@ -169,12 +197,48 @@ struct placed {
     virt_done_fn done;
     void *opaque;
     char *error;            /* why the VM was not created */
+    /* iSCSI with CHAP */
+    int64_t cluster_id;
+    char *sd_name;
+    char *chap_secret;      /* wiped once the hosts have it */
+    struct vec secret_hosts;    /* struct secret_host * */
+    int pending;            /* secret jobs out (+1 while starting them) */
 };
+
+/* An Up host of the cluster that gets the CHAP secret. */
+struct secret_host {
+    struct placed *p;
+    int64_t id;
+    char *name;
+    bool created;           /* this create defined the secret there */
+    char *error;            /* why it could not (or not be removed) */
+};
+
+static void
+secret_host_free(void *item)
+{
+    struct secret_host *sh = item;
+    free(sh->name);
+    free(sh->error);
+    free(sh);
+}
+
+static void
+wipe_secret(char **s)
+{
+    if (*s) {
+        explicit_bzero(*s, strlen(*s));
+        FREE(*s);
+    }
+}
 
 static void
 placed_free(struct placed *p)
 {
     vm_spec_clear(&p->spec);
+    wipe_secret(&p->chap_secret);
+    free(p->sd_name);
+    vec_clear(&p->secret_hosts, secret_host_free);
     free(p->host_name);
     free(p->server);
     free(p->export);
@@ -203,11 +267,20 @@ placed_removed(void *opaque, int ok, const char *message)
     placed_free(p);
 }
 
+static bool placed_secrets_undo(struct placed *p);
+
 static void
 placed_vm_done(void *opaque, int ok, const char *message)
 {
     struct placed *p = opaque;
 
+    if (!ok && !p->file) {
+        /* the secrets this create defined must not stay behind */
+        p->error = xstrdup(message);
+        if (placed_secrets_undo(p))
+            return;
+        FREE(p->error);
+    }
     if (ok || !p->file) {
         if (p->done)
             p->done(p->opaque, ok, message);
@@ -252,6 +325,205 @@ placed_disk_made(void *opaque, int ok, const char *message)
     }
 }
 
+/* ---- the CHAP secret on the cluster's hosts ---- */
+
+/* Report p->error (and what the undo could not remove), end p. */
+static void
+placed_undone(struct placed *p)
+{
+    struct strbuf left = { 0 }, removed = { 0 };
+    char *usage = chap_usage(p->sd_name), *msg;
+
+    for (size_t i = 0; i < p->secret_hosts.len; i++) {
+        struct secret_host *sh = p->secret_hosts.items[i];
+        if (!sh->created)
+            continue;
+        if (sh->error && sh->error[0] != '\0') {
+            sb_add(&left, left.len ? ", " : "");
+            sb_add(&left, sh->name);
+        } else {
+            sb_add(&removed, removed.len ? ", " : "");
+            sb_add(&removed, sh->name);
+        }
+    }
+    if (left.len)
+        msg = xasprintf(_("%s The libvirt secret '%s' could not be removed "
+                          "again from %s: remove it there by hand (virsh "
+                          "secret-undefine)."), p->error, usage,
+                        sb_str(&left));
+    else
+        msg = xasprintf(_("%s The libvirt secret '%s' this create defined "
+                          "was removed again from %s."), p->error, usage,
+                        sb_str(&removed));
+    engine_audit(p->e, p->spec.name, "vm-create", 0, msg);
+    if (p->done)
+        p->done(p->opaque, 0, msg);
+    free(msg);
+    free(usage);
+    sb_free(&left);
+    sb_free(&removed);
+    placed_free(p);
+}
+
+static void
+placed_secret_removed(void *opaque, int ok, const char *message)
+{
+    struct secret_host *sh = opaque;
+    struct placed *p = sh->p;
+
+    free(sh->error);
+    sh->error = ok ? NULL : xstrdup(message ? message : "?");
+    if (!ok)
+        log_warn("%s", message ? message : "?");
+    if (--p->pending == 0)
+        placed_undone(p);
+}
+
+/* Undefine the secret on the hosts where this create defined it, then
+ * report p->error.  Returns false when there is nothing to undo (p is
+ * then the caller's). */
+static bool
+placed_secrets_undo(struct placed *p)
+{
+    char *usage;
+    bool any = false;
+
+    for (size_t i = 0; i < p->secret_hosts.len; i++)
+        any |= ((struct secret_host *)p->secret_hosts.items[i])->created;
+    if (!any)
+        return false;
+    usage = chap_usage(p->sd_name);
+    p->pending = 1;
+    for (size_t i = 0; i < p->secret_hosts.len; i++) {
+        struct secret_host *sh = p->secret_hosts.items[i];
+        if (!sh->created)
+            continue;
+        FREE(sh->error);
+        if (p->e->virt && virt_secret_remove(p->e->virt, sh->id, sh->name,
+                                             usage, placed_secret_removed,
+                                             sh) == 0)
+            p->pending++;
+        else
+            sh->error = xstrdup(err_msg());
+    }
+    free(usage);
+    if (--p->pending == 0)
+        placed_undone(p);
+    return true;
+}
+
+/* Every host answered: create the VM, or refuse and undo. */
+static void
+placed_secrets_settled(struct placed *p)
+{
+    struct strbuf why = { 0 }, names = { 0 };
+    char *msg;
+
+    wipe_secret(&p->chap_secret);
+    for (size_t i = 0; i < p->secret_hosts.len; i++) {
+        struct secret_host *sh = p->secret_hosts.items[i];
+        if (sh->error) {
+            sb_add(&why, why.len ? "; " : "");
+            sb_add(&why, sh->error);
+        }
+        sb_add(&names, names.len ? ", " : "");
+        sb_add(&names, sh->name);
+    }
+    if (why.len) {
+        p->error = xasprintf(_("Could not create VM '%s': the CHAP secret "
+                               "of storage domain '%s' could not be defined "
+                               "on every Up host of the cluster (%s). The "
+                               "VM was not defined."), p->spec.name,
+                             p->sd_name, sb_str(&why));
+        for (size_t i = 0; i < p->secret_hosts.len; i++)
+            FREE(((struct secret_host *)p->secret_hosts.items[i])->error);
+        if (!placed_secrets_undo(p)) {
+            engine_audit(p->e, p->spec.name, "vm-create", 0, p->error);
+            if (p->done)
+                p->done(p->opaque, 0, p->error);
+            placed_free(p);
+        }
+        goto cleanup;
+    }
+    msg = xasprintf(_("The CHAP secret of storage domain '%s' is defined "
+                      "as libvirt secret '%s' on %s."), p->sd_name,
+                    p->spec.disk_net.secret_usage, sb_str(&names));
+    engine_audit(p->e, p->sd_name, "secret-define", 1, msg);
+    free(msg);
+    if (!p->e->virt || virt_vm_create(p->e->virt, p->host_id, p->host_name,
+                                      &p->spec, placed_vm_done, p) < 0) {
+        char *e = xasprintf(_("Could not create VM '%s': %s"), p->spec.name,
+                            err_msg());
+        placed_vm_done(p, 0, e);
+        free(e);
+    }
+cleanup:
+    sb_free(&why);
+    sb_free(&names);
+}
+
+static void
+placed_secret_set(void *opaque, int ok, const char *message, bool created)
+{
+    struct secret_host *sh = opaque;
+    struct placed *p = sh->p;
+
+    sh->created = created;
+    if (!ok)
+        sh->error = xstrdup(message ? message : "?");
+    if (--p->pending == 0)
+        placed_secrets_settled(p);
+}
+
+/* The login with the secret worked: give it to every Up host of the
+ * cluster (the VM may migrate or restart on any of them). */
+static void
+placed_chap_checked(void *opaque, bool ok, const char *message,
+                    const struct sd_iscsi_lun *luns, size_t n)
+{
+    struct placed *p = opaque;
+    struct engine *e = p->e;
+    char *usage, *desc;
+
+    if (!ok) {
+        char *msg = xasprintf(_("Could not create VM '%s': the CHAP login "
+                                "to storage domain '%s' failed: %s. Nothing "
+                                "was changed on the hosts."), p->spec.name,
+                              p->sd_name, message ? message : "?");
+        engine_audit(e, p->spec.name, "vm-create", 0, msg);
+        if (p->done)
+            p->done(p->opaque, 0, msg);
+        free(msg);
+        placed_free(p);
+        return;
+    }
+    usage = chap_usage(p->sd_name);
+    /* on the hosts, for their operators: not translated */
+    desc = xasprintf("virtdeck: CHAP of storage domain %s", p->sd_name);
+    p->pending = 1;
+    for (size_t i = 0; i < e->m->hosts.len; i++) {
+        struct host *h = e->m->hosts.items[i];
+        struct secret_host *sh;
+        if (h->cluster_id != p->cluster_id || h->state != HOST_UP)
+            continue;
+        sh = xcalloc(1, sizeof(*sh));
+        sh->p = p;
+        sh->id = h->id;
+        sh->name = xstrdup(h->name);
+        vec_push(&p->secret_hosts, sh);
+        if (e->virt && virt_secret_set(e->virt, h->id, h->name, usage, desc,
+                                       p->chap_secret, placed_secret_set,
+                                       sh) == 0)
+            p->pending++;
+        else
+            sh->error = xasprintf(_("host '%s': %s"), h->name, err_msg());
+    }
+    free(usage);
+    free(desc);
+    if (--p->pending == 0)
+        placed_secrets_settled(p);
+}
+
 int
 engine_vm_create_placed(struct engine *e, int64_t dc_id, struct host *h,
                         const struct vm_spec *spec, int64_t task_id,
@@ -267,6 +539,10 @@ engine_vm_create_placed(struct engine *e, int64_t dc_id, struct host *h,
     p->host_name = xstrdup(h->name);
     p->done = done;
     p->opaque = opaque;
+    p->cluster_id = h->cluster_id;
+    /* only p->chap_secret holds it from here on */
+    p->chap_secret = p->spec.chap_secret;
+    p->spec.chap_secret = NULL;
 
     if (spec->iso) {
         const char *slash = strchr(spec->iso, '/');
@@ -304,8 +580,15 @@ engine_vm_create_placed(struct engine *e, int64_t dc_id, struct host *h,
             goto refuse;
         p->spm = xstrdup(spm->name);
         p->sd_id = disk_sd->id;
+        if (p->chap_secret && (disk_sd->backend != SD_ISCSI ||
+                               !disk_sd->chap_user || !*disk_sd->chap_user)) {
+            err_set(_("Storage domain '%s' does not log in with CHAP: leave "
+                      "the CHAP secret out."), disk_sd->name);
+            goto refuse;
+        }
         if (disk_sd->backend == SD_ISCSI) {
-            if (iscsi_source(e, disk_sd, &p->spec.disk_net) < 0)
+            if (iscsi_source(e, disk_sd, p->chap_secret,
+                             &p->spec.disk_net) < 0)
                 goto refuse;
         } else {
             char uuid[37];
@@ -323,6 +606,16 @@ engine_vm_create_placed(struct engine *e, int64_t dc_id, struct host *h,
             p->export = xstrdup(disk_sd->path);
         }
     }
+    if (p->spec.disk_net.auth_user) {
+        /* try the secret before any host gets it */
+        struct sd_iscsi_chap chap = { disk_sd->chap_user, p->chap_secret };
+        p->sd_name = xstrdup(disk_sd->name);
+        if (!sd_iscsi_luns(disk_sd->address, disk_sd->path, &chap,
+                           CHAP_CHECK_TIMEOUT, placed_chap_checked, p))
+            goto refuse;
+        return 0;
+    }
+    wipe_secret(&p->chap_secret);
     if (p->file) {
         struct task *t = task_id ? model_task_by_id(e->m, task_id) : NULL;
         if (t) {

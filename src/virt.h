@@ -125,6 +125,27 @@ int virt_vm_migrate(struct virt *v, const char *uuid, int64_t dst_host_id,
                     const struct migrate_opts *o, int64_t task_id,
                     virt_done_fn done, void *opaque);
 
+/* ---- libvirt secrets (virt_secret.c) ---- */
+
+/* The result of virt_secret_set(): ok, message (a translated phrase
+ * saying what failed, naming the host; NULL when ok) and whether the job
+ * defined the secret (false: it was there and only got the new value). */
+typedef void (*virt_secret_fn)(void *opaque, int ok, const char *message,
+                               bool created);
+
+/* In a job on the host: look up the libvirt secret of usage type iscsi
+ * named usage; define it (persistent, private, with description) when
+ * absent; set its value to value.  value is copied for the job, never
+ * logged, and zeroed when the job ends.  Returns 0 when queued (done will
+ * run on the main thread), -1 (err_set) when the host is not connected. */
+int virt_secret_set(struct virt *v, int64_t host_id, const char *host_name,
+                    const char *usage, const char *description,
+                    const char *value, virt_secret_fn done, void *opaque);
+/* In a job on the host: undefine the iscsi secret named usage (absent is
+ * fine).  0 when queued, -1 (err_set). */
+int virt_secret_remove(struct virt *v, int64_t host_id, const char *host_name,
+                       const char *usage, virt_done_fn done, void *opaque);
+
 /* Connects, refreshes and operations in flight. */
 unsigned virt_busy(const struct virt *v);
 /* True when no host is Connecting and no connect job runs. */

@@ -17,6 +17,8 @@ vm_netsrc_clear(struct vm_netsrc *n)
     free(n->host);
     free(n->port);
     free(n->name);
+    free(n->auth_user);
+    free(n->secret_usage);
     memset(n, 0, sizeof(*n));
 }
 
@@ -28,6 +30,20 @@ vm_netsrc_copy(struct vm_netsrc *dst, const struct vm_netsrc *src)
     dst->port = xstrdup(src->port);
     dst->name = xstrdup(src->name);
     dst->identity = src->identity;
+    dst->auth_user = xstrdup(src->auth_user);
+    dst->secret_usage = xstrdup(src->secret_usage);
+}
+
+/* Zero and free a secret string: it must not stay in freed memory. */
+static void
+free_secret(char *s)
+{
+    if (s) {
+        volatile char *p = s;
+        while (*p)
+            *p++ = '\0';
+        free(s);
+    }
 }
 
 void
@@ -61,13 +77,8 @@ vm_spec_clear(struct vm_spec *s)
     free(s->initrd);
     free(s->cmdline);
     free(s->listen);
-    if (s->password) {
-        /* do not leave the secret in freed memory */
-        volatile char *p = s->password;
-        while (*p)
-            *p++ = '\0';
-        free(s->password);
-    }
+    free_secret(s->password);
+    free_secret(s->chap_secret);
     memset(s, 0, sizeof(*s));
 }
 
@@ -91,6 +102,7 @@ vm_spec_copy(struct vm_spec *dst, const struct vm_spec *src)
     dst->cmdline = xstrdup(src->cmdline);
     dst->listen = xstrdup(src->listen);
     dst->password = xstrdup(src->password);
+    dst->chap_secret = xstrdup(src->chap_secret);
 }
 
 static int
@@ -216,6 +228,24 @@ vm_spec_check(const struct vm_spec *s)
         err_set(_("The kernel command line holds a control character or is "
                   "not valid text (UTF-8): type it again."));
         return -1;
+    }
+    if (s->chap_secret) {
+        /* never quoted: it is a secret */
+        size_t n = strlen(s->chap_secret);
+        bool ctrl = false;
+        for (const char *p = s->chap_secret; *p; p++)
+            ctrl |= (unsigned char)*p < 32 || *p == 127;
+        if (!s->disk_domain) {
+            err_set(_("A CHAP secret goes with a disk on an iSCSI data "
+                      "domain that logs in with CHAP: give the domain "
+                      "too."));
+            return -1;
+        }
+        if (!n || n > 255 || ctrl) {
+            err_set(_("The CHAP secret must be 1 to 255 bytes on one line, "
+                      "without control characters."));
+            return -1;
+        }
     }
     if (s->gfx != VM_GFX_NONE) {
         unsigned char buf[16];

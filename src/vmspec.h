@@ -21,6 +21,10 @@ struct vm_netsrc {
     char *port;             /* NULL: the protocol's default */
     char *name;             /* "/EXPORT/disks/FILE" or "IQN/LUN" */
     bool identity;          /* NFS: speak as vdsm:kvm (36:36) */
+    char *auth_user;        /* iSCSI with CHAP: the CHAP user, else NULL */
+    char *secret_usage;     /* with auth_user: the usage name of the
+                             * hosts' libvirt secret (type iscsi) that
+                             * holds the CHAP secret */
 };
 
 struct vm_spec {
@@ -49,6 +53,9 @@ struct vm_spec {
     enum vm_gfx gfx;
     char *listen;           /* graphics listen address */
     char *password;         /* console password: never logged or stored */
+    char *chap_secret;      /* the CHAP secret of disk_domain when it logs
+                             * in with CHAP: never logged or stored, wiped
+                             * when cleared */
     bool start;
     bool ha;
     /* set by the engine when the disk or the ISO is on a storage domain */

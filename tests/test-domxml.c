@@ -1,9 +1,12 @@
-/* test-domxml.c: reading domain XML and writing virtdeck's metadata. */
+/* test-domxml.c: reading domain XML and writing virtdeck's metadata;
+ * iSCSI disks with CHAP (auth naming a libvirt secret, the secret's own
+ * XML, the checks on a CHAP secret). */
 #include <config.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include "src/domxml.h"
+#include "src/vmspec.h"
 #include "src/util/err.h"
 #include "tests/tap.h"
 
@@ -17,6 +20,97 @@ static const char *xml_ha =
     "<other:x xmlns:other='http://example.invalid/x'><other:ha>no</other:ha></other:x>"
     "</metadata>"
     "<devices><graphics type='spice' port='5900'/></devices></domain>";
+
+/* iSCSI with CHAP: the disk names the hosts' secret, never its value. */
+static void
+test_chap(void)
+{
+    struct vm_spec s;
+    struct domxml_target t = { .type = "qemu" };
+    char *xml, *sec;
+    const char *p;
+
+    vm_spec_init(&s);
+    s.name = strdup("chapvm");
+    s.cluster = strdup("c");
+    s.disk_domain = strdup("chapdata");
+    s.chap_secret = strdup("s3cr3t-Value");
+    s.gfx = VM_GFX_NONE;
+    s.disk_net.protocol = strdup("iscsi");
+    s.disk_net.host = strdup("127.0.0.1");
+    s.disk_net.port = strdup("3260");
+    s.disk_net.name = strdup("iqn.2024-01.org.virtdeck.lab:chap/1");
+    s.disk_net.auth_user = strdup("vd'lab");
+    s.disk_net.secret_usage = strdup("virtdeck-chapdata");
+    ok(vm_spec_check(&s) == 0, "a spec with a CHAP secret and its domain "
+       "passes: %s", err_msg());
+    xml = domxml_build(&s, &t);
+    ok(strstr(xml, "<auth username=\"vd'lab\">") != NULL,
+       "the disk has auth with the CHAP user");
+    ok(strstr(xml, "<secret type=\"iscsi\" usage=\"virtdeck-chapdata\"/>")
+       != NULL, "naming the hosts' secret by its usage");
+    p = strstr(xml, "<source protocol=\"iscsi\"");
+    ok(p && strstr(p, "<auth") && strstr(p, "<auth") < strstr(p, "</source>"),
+       "auth inside the iSCSI source");
+    ok(strstr(xml, "s3cr3t") == NULL, "the secret's value is not in the XML");
+    free(xml);
+
+    /* no CHAP user: no auth */
+    free(s.disk_net.auth_user);
+    s.disk_net.auth_user = NULL;
+    xml = domxml_build(&s, &t);
+    ok(strstr(xml, "<auth") == NULL, "without a CHAP user no auth element");
+    free(xml);
+
+    free(s.disk_domain);
+    s.disk_domain = NULL;
+    s.n_boot = 0;       /* no disk to boot from either */
+    ok(vm_spec_check(&s) < 0, "a CHAP secret without a data domain refused");
+    ok(strstr(err_msg(), "s3cr3t") == NULL && strstr(err_msg(), "CHAP"),
+       "saying so without quoting it: %s", err_msg());
+    s.disk_domain = strdup("chapdata");
+    free(s.chap_secret);
+    s.chap_secret = strdup("two\nlines");
+    ok(vm_spec_check(&s) < 0, "a CHAP secret with a control character "
+       "refused: %s", err_msg());
+    free(s.chap_secret);
+    s.chap_secret = strdup("");
+    ok(vm_spec_check(&s) < 0, "an empty CHAP secret refused");
+    free(s.chap_secret);
+    s.chap_secret = malloc(257);
+    memset(s.chap_secret, 'x', 256);
+    s.chap_secret[256] = '\0';
+    ok(vm_spec_check(&s) < 0, "a CHAP secret of 256 bytes refused");
+    s.chap_secret[255] = '\0';
+    ok(vm_spec_check(&s) == 0, "one of 255 bytes passes");
+
+    {
+        struct vm_spec c;
+        vm_spec_copy(&c, &s);
+        is_str(c.disk_net.secret_usage, "virtdeck-chapdata",
+               "a copy keeps the secret's usage");
+        ok(c.chap_secret && c.chap_secret != s.chap_secret &&
+           strcmp(c.chap_secret, s.chap_secret) == 0,
+           "and has its own copy of the CHAP secret");
+        vm_spec_clear(&c);
+        ok(c.chap_secret == NULL, "cleared with the spec");
+    }
+    vm_spec_clear(&s);
+
+    sec = domxml_secret("virtdeck-a'<b>&", "virtdeck: CHAP of storage domain "
+                        "a'<b>&");
+    ok(strstr(sec, "<secret ephemeral=\"no\" private=\"yes\">") != NULL,
+       "the secret is persistent and private");
+    ok(strstr(sec, "<usage type=\"iscsi\">") != NULL, "of usage type iscsi");
+    ok(strstr(sec, "<target>virtdeck-a'&lt;b&gt;&amp;</target>") != NULL,
+       "its usage name escaped: %s", sec);
+    ok(strstr(sec, "<description>virtdeck: CHAP of storage domain "
+              "a'&lt;b&gt;&amp;</description>") != NULL,
+       "with a description");
+    ok(strstr(sec, "<uuid") == NULL && strstr(sec, "<value") == NULL,
+       "without a UUID or a value");
+    free(sec);
+}
 
 int
 main(void)
@@ -66,5 +160,6 @@ main(void)
     ok(strstr(meta, "xmlns") == NULL, "without a namespace of its own");
     free(meta);
     (void)doc;
+    test_chap();
     return tap_done();
 }

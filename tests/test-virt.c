@@ -41,6 +41,24 @@ on_op(void *opaque, int okv, const char *message)
     snprintf(op_msg, sizeof(op_msg), "%s", message);
 }
 
+static int secret_ok = -2;
+static bool secret_created;
+static char secret_msg[512];
+
+static void
+on_secret(void *opaque, int okv, const char *message, bool created)
+{
+    secret_ok = okv;
+    secret_created = created;
+    snprintf(secret_msg, sizeof(secret_msg), "%s", message ? message : "");
+}
+
+static int
+secret_finished(void *arg)
+{
+    return secret_ok != -2;
+}
+
 struct waiter {
     int (*cond)(void *);
     void *arg;
@@ -234,6 +252,24 @@ test_default_driver(void)
        h->reason ? h->reason : "");
     ok(wait_for(host_is_up, h, 10), "it reconnects by itself");
     wait_for(idle, NULL, 5);
+
+    /* a host that cannot keep secrets (the test driver has no secret
+     * driver): the failure names the host and never the value */
+    secret_ok = -2;
+    ok(virt_secret_set(v, 1, "default", "virtdeck-chapdata", "d",
+                       "s3cr3t-Value", on_secret, NULL) == 0,
+       "setting a libvirt secret is queued");
+    wait_for(secret_finished, NULL, 10);
+    is_int(secret_ok, 0, "the test driver refuses it");
+    ok(strstr(secret_msg, "host 'default'") != NULL, "naming the host: %s",
+       secret_msg);
+    ok(strstr(secret_msg, "s3cr3t") == NULL, "without the secret's value");
+    ok(!secret_created, "and nothing was defined");
+    ok(virt_secret_set(v, 99, "nohost", "virtdeck-x", "d", "v", on_secret,
+                       NULL) < 0, "a host that is not connected is refused "
+       "at once: %s", err_msg());
+    ok(virt_secret_set(v, 1, "default", "virtdeck-x", "d", "", on_secret,
+                       NULL) < 0, "an empty value is refused");
 }
 
 static void

@@ -13,7 +13,7 @@
 #include "ui/ui.h"
 #include "src/util/vec.h"
 
-#define FORMKIT_MAX_FIELDS 22
+#define FORMKIT_MAX_FIELDS 23
 
 /* A form's callbacks; owner is formkit.owner.  Only check is required:
  * the others matter to forms with choice fields. */

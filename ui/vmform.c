@@ -4,7 +4,10 @@
  * disk format, console, yes/no) that Space and the arrows cycle and the
  * first letters select, whose libform field only displays the choice; and
  * the password, whose libform field only displays one '*' per character
- * typed, so the secret never sits in libform's buffers.  The values live
+ * typed, so the secret never sits in libform's buffers.  The CHAP secret
+ * is such a field too; it appears under "Disk on" only while the chosen
+ * data domain logs in with CHAP (the form is rebuilt then, as on a
+ * resize).  The values live
  * in the form's own array and survive a rebuild (a resize).  When the
  * screen is too low for every field, the form has pages (libform's).
  *
@@ -59,6 +62,7 @@ enum vf_id {
     VF_PASSWORD,
     VF_START,
     VF_HA,
+    VF_CHAP_SECRET,         /* create, only for a domain with CHAP */
     VF__COUNT
 };
 
@@ -116,6 +120,8 @@ _Static_assert(MAX_FIELDS <= FORMKIT_MAX_FIELDS, "too many fields");
 
 struct vform {
     bool edit;
+    struct modal *modal;
+    struct vfield fields[MAX_FIELDS];   /* create: the fields shown now */
     char uuid[37];              /* edit: the VM, by id */
     char *vm_name;              /* edit: for messages */
     bool running;               /* edit: it ran when the form opened */
@@ -125,6 +131,7 @@ struct vform {
     char *val[MAX_FIELDS];      /* by field index; choices: the raw value */
     char *orig[MAX_FIELDS];     /* edit: the values when the form opened */
     struct strbuf secret;       /* the password, never in libform */
+    struct strbuf chap;         /* the CHAP secret, never in libform */
     bool secret_touched;        /* edit: typed into or cleared */
     struct formkit k;
     bool waiting;               /* edit: sent, the host has not answered */
@@ -203,6 +210,18 @@ utf8_chars(const char *s)
     for (; *s; s++)
         n += ((unsigned char)*s & 0xc0) != 0x80;
     return n;
+}
+
+/* The data domain chosen for the disk when it logs in with CHAP, else
+ * NULL. */
+static struct sd *
+chap_domain(struct ui *ui, const struct vform *f)
+{
+    const char *name = vf_get(f, VF_DISK_ON);
+    struct sd *sd = *name ? model_sd_by_name(ui_model(ui), name) : NULL;
+
+    return sd && sd->backend == SD_ISCSI && sd->chap_user &&
+           *sd->chap_user ? sd : NULL;
 }
 
 /* ---- choices ---- */
@@ -310,6 +329,13 @@ vf_display(struct ui *ui, void *owner, int i, const char *v)
         return xstrdup(*v ? v : _("none"));
     case VF_GFX:
         return xstrdup(streq(v, "none") ? _("none") : v);
+    case VF_CHAP_SECRET: {
+        struct strbuf b = { 0 };
+        size_t n = utf8_chars(sb_str(&f->chap));
+        for (size_t k = 0; k < n; k++)
+            sb_addc(&b, '*');
+        return sb_steal(&b);
+    }
     case VF_PASSWORD: {
         struct strbuf b = { 0 };
         size_t n = utf8_chars(sb_str(&f->secret));
@@ -580,6 +606,20 @@ vf_check(struct ui *ui, void *owner, int i)
             s.password = xstrdup(sb_str(&f->secret));
         }
         break;
+    case VF_CHAP_SECRET: {
+        struct sd *sd = chap_domain(ui, f);
+        if (!sd)
+            break;
+        if (!f->chap.len) {
+            rc = failf(f, _("Storage domain '%s' logs in with CHAP as user "
+                            "'%s': type its CHAP secret."), sd->name,
+                       sd->chap_user);
+            break;
+        }
+        s.disk_domain = xstrdup(sd->name);
+        s.chap_secret = xstrdup(sb_str(&f->chap));
+        break;
+    }
     default:
         break;
     }
@@ -660,6 +700,15 @@ vf_hint(struct ui *ui, struct vform *f, int i)
     case VF_LISTEN:
         return xstrdup(_("Where the graphical console listens: 127.0.0.1 "
                          "(reach it with ssh -L) or 0.0.0.0."));
+    case VF_CHAP_SECRET: {
+        struct sd *sd = chap_domain(ui, f);
+        return sd ? xasprintf(_("The CHAP secret of storage domain '%s' "
+                                "(user '%s'), shown as *. It becomes a "
+                                "libvirt secret on the cluster's Up hosts; "
+                                "virtdeck never logs or stores it."),
+                              sd->name, sd->chap_user)
+                  : xstrdup("");
+    }
     case VF_PASSWORD:
         /* edit: whether the VM has one is not always known (libvirt
          * shows the password only to secure XML requests), so the hint
@@ -799,6 +848,8 @@ build_spec(struct vform *f, struct vm_spec *s)
     free(s->listen);
     s->listen = xstrdup(vf_get(f, VF_LISTEN));
     s->password = f->secret.len ? xstrdup(sb_str(&f->secret)) : NULL;
+    if (vf_index(f, VF_CHAP_SECRET) >= 0 && f->chap.len)
+        s->chap_secret = xstrdup(sb_str(&f->chap));
     s->start = streq(vf_get(f, VF_START), "yes");
     s->ha = streq(vf_get(f, VF_HA), "yes");
     return 0;
@@ -939,11 +990,12 @@ vf_submit(struct ui *ui, struct vform *f)
 static void
 secret_key(struct ui *ui, struct vform *f, int i, int key)
 {
-    struct strbuf *b = &f->secret;
+    bool chap = f->spec[i].id == VF_CHAP_SECRET;
+    struct strbuf *b = chap ? &f->chap : &f->secret;
 
     if (key == (UI_KEY_FN | KEY_BACKSPACE)) {
         size_t n = b->len;
-        if (!f->secret_touched && f->had_password) {
+        if (!chap && !f->secret_touched && f->had_password) {
             /* the placeholder goes first */
         } else if (n) {
             n--;
@@ -982,9 +1034,58 @@ secret_key(struct ui *ui, struct vform *f, int i, int key)
     } else {
         return;
     }
-    f->secret_touched = true;
+    if (!chap)
+        f->secret_touched = true;
     vf_show(ui, f, i);
     form_driver_w(f->k.form, KEY_CODE_YES, REQ_END_LINE);
+}
+
+static void vf_layout(struct ui *ui, struct modal *m);
+
+/* Show the CHAP secret field under "Disk on" while the chosen domain
+ * logs in with CHAP, and only then: rebuild the form when that changes
+ * (what was typed stays, as on a resize). */
+static void
+vf_sync_fields(struct ui *ui, struct vform *f)
+{
+    bool need = !f->edit && chap_domain(ui, f) != NULL;
+    int c = vf_index(f, VF_CHAP_SECRET), d = vf_index(f, VF_DISK_ON);
+
+    if (f->edit || d < 0 || need == (c >= 0) || !f->modal)
+        return;
+    formkit_unpost(&f->k, f->modal);
+    if (need) {
+        c = d + 1;
+        for (int i = f->n; i > c; i--) {
+            f->fields[i] = f->fields[i - 1];
+            f->val[i] = f->val[i - 1];
+        }
+        f->fields[c] = (struct vfield){ VF_CHAP_SECRET, N_("CHAP secret"),
+                                        VK_SECRET };
+        f->val[c] = NULL;
+        f->n++;
+        if (f->k.cur >= c)
+            f->k.cur++;
+    } else {
+        free(f->val[c]);
+        for (int i = c; i < f->n - 1; i++) {
+            f->fields[i] = f->fields[i + 1];
+            f->val[i] = f->val[i + 1];
+        }
+        f->val[f->n - 1] = NULL;
+        f->n--;
+        if (f->k.cur > c)
+            f->k.cur--;
+        if (f->chap.s)
+            memset(f->chap.s, 0, f->chap.cap);
+        f->chap.len = 0;
+    }
+    f->k.n = f->n;
+    for (int i = 0; i < f->n; i++) {
+        f->k.labels[i] = f->spec[i].label;
+        f->k.choice[i] = f->spec[i].kind != VK_TEXT;
+    }
+    vf_layout(ui, f->modal);
 }
 
 static enum ui_result
@@ -1005,6 +1106,7 @@ vf_key(struct ui *ui, struct modal *m, int key)
     switch (f->spec[i].kind) {
     case VK_CHOICE:
         formkit_choice_key(ui, &f->k, i, key);
+        vf_sync_fields(ui, f);
         break;
     case VK_SECRET:
         secret_key(ui, f, i, key);
@@ -1048,6 +1150,9 @@ vf_free(struct modal *m)
     if (f->secret.s)
         memset(f->secret.s, 0, f->secret.cap);
     sb_free(&f->secret);
+    if (f->chap.s)
+        memset(f->chap.s, 0, f->chap.cap);
+    sb_free(&f->chap);
     free(f->vm_name);
     vec_clear(&f->isos, free);
     free(f);
@@ -1088,6 +1193,7 @@ vf_push(struct ui *ui, struct vform *f)
     f->k.trim_leading = true;
     m->ops = &vf_ops;
     m->data = f;
+    f->modal = m;
     m->cursor = true;
     if (f->edit)
         waiting_modal = m;
@@ -1101,8 +1207,9 @@ vmform_create(struct ui *ui, const char *cluster)
     struct vform *f = xcalloc(1, sizeof(*f));
     char num[32];
 
-    f->spec = create_fields;
     f->n = (int)(sizeof(create_fields) / sizeof(*create_fields));
+    memcpy(f->fields, create_fields, sizeof(create_fields));
+    f->spec = f->fields;
     if (!cluster && mo->clusters.len)
         cluster = ((struct cluster *)mo->clusters.items[0])->name;
     vf_set(f, vf_index(f, VF_CLUSTER), cluster);
