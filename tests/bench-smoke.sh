@@ -22,4 +22,15 @@ like "$out" 'paint the list \+ doupdate +[0-9.]+ ms +[0-9.]+ ms' "prints render 
 like "$out" 'CPU above the peer: -?[0-9.]+ %' "prints idle CPU against the peer"
 like "$out" 'memory above the peer per VM: -?[0-9]+ bytes' "prints memory per VM"
 printf '%s\n' "$out" | sed 's/^/# /'
+# bench/keylat.py (bench/frozen-host.sh's pty driver) on the demo console:
+# each t is answered with the tasks pane's title
+if command -v python3 >/dev/null 2>&1; then
+    printf 'quiet 200 10000\nmeasure %s 3 t 0 running of\nquit\n' "$T/kl.us" |
+        HOME=$T TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+        python3 "$top_srcdir/bench/keylat.py" -- "$VD" --demo >"$T/kl.out" 2>&1
+    is "$?" 0 "bench/keylat.py drives the demo console"
+    is "$(cat "$T/kl.out")" "$(printf 'ok\nok\nok')" "it answers each command"
+    is "$(awk '$2 > 0 && $3 >= $2 && $2 >= $1' "$T/kl.us" | wc -l)" 3 \
+        "each key's answer holds the pane's title"
+fi
 done_testing
