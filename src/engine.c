@@ -123,6 +123,9 @@ engine_free(struct engine **ep)
     virt_free(&e->virt);
     store_free(&e->store);
     model_free(&e->m);
+    /* their items are gone (each ends with its operation) */
+    vec_clear(&e->uploads, NULL);
+    vec_clear(&e->sd_polls, NULL);
     free(e->user);
     free(e);
     *ep = NULL;

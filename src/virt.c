@@ -420,10 +420,11 @@ connect_run(void *arg)
     if (virConnectSetKeepAlive(j->conn, j->ka_interval, (unsigned)j->ka_count) < 0)
         log_debug("keepalive not set for %s: %s", j->uri, virGetLastErrorMessage());
 
-    /* Drivers without a close callback (the embedded test driver) accept
-     * the registration and drop it, freecb never called: register only
-     * where a connection can close, i.e. every URI but test://. */
-    if (strncmp(j->uri, "test:", 5) != 0) {
+    /* Drivers without a close callback (the test driver, and QEMU's
+     * embedded driver, qemu:///embed) accept the registration and drop
+     * it, freecb never called: register only where a connection can
+     * close, i.e. through the remote driver. */
+    if (strncmp(j->uri, "test:", 5) != 0 && !strstr(j->uri, ":///embed")) {
         ctx = xmalloc(sizeof(*ctx));
         ctx->v = j->v;
         ctx->host_id = j->vc->host_id;
