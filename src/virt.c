@@ -951,7 +951,6 @@ struct stats_job {
     struct dom_sample *doms;
     size_t n;
     struct strbuf names;
-    bool delivered;
 };
 
 static bool
@@ -1060,8 +1059,6 @@ dom_sample_parse(virDomainStatsRecordPtr r, struct dom_sample *d,
                          VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU | \
                          VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK)
 
-static void stats_deliver(void *arg);
-
 static void
 stats_run(void *arg)
 {
@@ -1095,9 +1092,10 @@ stats_run(void *arg)
     for (int i = 0; i < n; i++)
         dom_sample_parse(recs[i], &j->doms[i], &j->names);
     j->n = (size_t)n;
-    /* Hand the samples to the main thread now and free libvirt's records
-     * here meanwhile: on two cores the merge and the free overlap. */
-    jobs_post_main(stats_deliver, j);
+    /* Free libvirt's records here, then the job's done() merges the
+     * samples: one result, so one wake-up of the main thread per host
+     * at most (the main thread merges one host while the workers call
+     * the next ones). */
     virDomainStatsRecordListFree(recs);
 }
 
@@ -1158,11 +1156,10 @@ dom_merge(struct model *m, struct host *h, struct vm *vm,
 
 static void conf_fetch_start(struct vconn *vc, struct host *h);
 
-/* The samples reach the main thread (before the job's done()). */
+/* The samples reach the main thread. */
 static void
-stats_deliver(void *arg)
+stats_deliver(struct stats_job *j)
 {
-    struct stats_job *j = arg;
     struct vconn *vc = j->vc;
     struct virt *v = vc->v;
     struct host *h = vconn_host(vc);
@@ -1207,7 +1204,6 @@ cleanup:
     j->doms = NULL;
     j->n = 0;
     sb_free(&j->names);
-    j->delivered = true;
 }
 
 static void
@@ -1216,8 +1212,7 @@ stats_done(void *arg)
     struct stats_job *j = arg;
     struct vconn *vc = j->vc;
 
-    if (!j->delivered)
-        stats_deliver(j);       /* the call failed before delivery */
+    stats_deliver(j);
     free(j->error);
     virConnectClose(j->conn);
     vconn_unref(vc);
