@@ -298,6 +298,10 @@ void model_host_set_state(struct model *m, struct host *h,
  * *created. */
 struct vm *model_vm_get(struct model *m, struct host *h, const char *uuid,
                         const char *name, bool *created);
+/* The same, looking first at h->vms.items[pos]: a host's stats list its
+ * VMs in the order they were added, so the hash is rarely needed. */
+struct vm *model_vm_get_at(struct model *m, struct host *h, size_t pos,
+                           const char *uuid, const char *name);
 struct vm *model_host_vm(const struct host *h, const char *uuid);
 void model_vm_remove(struct model *m, struct host *h, const char *uuid);
 /* Drop every VM of h (host lost: libvirt is the source of truth). */

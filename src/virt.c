@@ -1264,8 +1264,8 @@ stats_deliver(struct stats_job *j)
     h->tick++;
     for (size_t i = 0; i < j->n; i++) {
         struct dom_sample *d = &j->doms[i];
-        struct vm *vm = model_vm_get(v->m, h, d->uuid,
-                                     j->names.s + d->name_off, NULL);
+        struct vm *vm = model_vm_get_at(v->m, h, i, d->uuid,
+                                        j->names.s + d->name_off);
         dom_merge(v->m, h, vm, d, j->t);
     }
     /* VMs the host no longer reports are gone */
