@@ -111,7 +111,8 @@ struct virt {
     unsigned busy;
     virt_host_hook_fn host_hook;
     void *host_hook_opaque;
-    int trim_timer;             /* returns freed heap after connects */
+    int trim_timer;             /* returns freed heap after connects
+                                 * and configuration fetches */
 };
 
 /* Live backends: callbacks that arrive late check here first. */
@@ -1391,6 +1392,12 @@ conf_done(void *arg)
         if (!vc->removed)
             hmap_del(&vc->conf_pending, j->uuids[i]);
         free(j->uuids[i]);
+    }
+    /* nothing pending: its slots (16 bytes per VM) go, and so does the
+     * heap the parse left behind, once fetches stop for a while */
+    if (!vc->removed && vc->conf_pending.len == 0 && vc->conf_pending.cap) {
+        hmap_clear(&vc->conf_pending);
+        loop_update_timer(vc->v->trim_timer, 3000);
     }
     if (!vc->removed && j->gen == vc->gen && h) {
         for (size_t i = 0; i < j->n_items; i++) {
