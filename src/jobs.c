@@ -59,11 +59,20 @@ static pthread_cond_t watch_cond;
 static bool watch_running, watch_armed;
 static int wake_pipe[2] = { -1, -1 };
 static int jobs_watch = -1;
+static bool wake_pending;       /* a byte is on the pipe for done_head */
 
+/* Under jobs_lock, after adding to the done list: one byte per batch.
+ * The main thread clears wake_pending when it takes the list, so
+ * results that arrive while it has not got round to them yet ride on
+ * the wake-up already sent. */
 static void
 jobs_wake(void)
 {
     unsigned char b = 1;
+
+    if (wake_pending)
+        return;
+    wake_pending = true;
     if (write(wake_pipe[1], &b, 1) < 0) {
         /* EAGAIN: a wake-up is already pending */
     }
@@ -256,6 +265,7 @@ jobs_readable(int fd, int events, void *opaque)
     pthread_mutex_lock(&jobs_lock);
     list = done_head;
     done_head = done_tail = NULL;
+    wake_pending = false;
     pthread_mutex_unlock(&jobs_lock);
     while (list) {
         struct job *j = list;
@@ -382,6 +392,7 @@ jobs_shutdown(void)
         free(j);
     }
     done_tail = NULL;
+    wake_pending = false;
     pthread_mutex_unlock(&jobs_lock);
     if (jobs_watch >= 0)
         loop_remove_fd(jobs_watch);

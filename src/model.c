@@ -420,6 +420,22 @@ model_vm_get(struct model *m, struct host *h, const char *uuid,
     return vm;
 }
 
+struct vm *
+model_vm_get_at(struct model *m, struct host *h, size_t pos,
+                const char *uuid, const char *name)
+{
+    struct vm *vm = pos < h->vms.len ? h->vms.items[pos] : NULL;
+
+    if (!vm || !streq(vm->uuid, uuid))
+        return model_vm_get(m, h, uuid, name, NULL);
+    if (name && !streq(vm->name, name)) {
+        free(vm->name);
+        vm->name = xstrdup(name);
+        m->events |= MODEL_EV_VM_LIST;
+    }
+    return vm;
+}
+
 void
 model_vm_remove(struct model *m, struct host *h, const char *uuid)
 {

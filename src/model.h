@@ -84,35 +84,35 @@ struct cluster {
 };
 
 struct vm {
+    /* grouped by size, so no padding: 248 bytes, a 256-byte chunk */
     char uuid[37];
-    char *name;
-    int64_t host_id;
-    enum vm_state state;
-    int state_reason;
     bool persistent;
     bool ha;                    /* from the domain's virtdeck metadata */
     bool have_config;           /* XML fetched and parsed */
     bool local_disks;           /* disks a live migration would have to copy */
+    bool gfx_password;          /* a console password is set */
+    enum vm_state state;
+    int state_reason;
+    unsigned vcpus;             /* configuration (from the domain XML) */
+    int gfx_port;               /* -1 when not assigned */
+    unsigned known;             /* live numbers, valid per these bits */
+    unsigned vcpus_cur;
+    unsigned seen_tick;         /* last refresh that reported it */
+    char *name;
+    int64_t host_id;
     char *ha_xml;               /* HA VMs: the inactive definition, to
                                  * restart it elsewhere when its host fails */
-    /* configuration (from the domain XML) */
-    unsigned vcpus;
     uint64_t mem_max_kib;
     /* os_type, graphics and gfx_listen come from model_intern(): one
      * copy of "hvm" for every VM, never freed */
     const char *os_type;
     const char *graphics;       /* "spice", "vnc" or NULL */
     const char *gfx_listen;     /* graphics listen address, may be NULL */
-    int gfx_port;               /* -1 when not assigned */
-    bool gfx_password;          /* a console password is set */
     char *devices;              /* one-line device summaries, each ending
                                  * in '\0', then an empty one; or NULL:
                                  * walk with vm_device_next() */
-    /* live numbers, valid per the bits in known */
-    unsigned known;
     uint64_t mem_cur_kib;       /* balloon.current */
     uint64_t mem_rss_kib;       /* balloon.rss, when the host gives it */
-    unsigned vcpus_cur;
     double cpu_pct;             /* of one vCPU x vcpus: 100% per vCPU busy */
     double rd_bps, wr_bps;      /* disk bytes per second */
     double rx_bps, tx_bps;      /* network bytes per second */
@@ -120,7 +120,6 @@ struct vm {
     uint64_t prev_cpu_ns, prev_rd, prev_wr, prev_rx, prev_tx;
     double prev_t;              /* monotonic seconds of the previous sample */
     time_t started;             /* when seen entering RUNNING, 0 unknown */
-    unsigned seen_tick;         /* last refresh that reported it */
 };
 
 struct host {
@@ -298,6 +297,10 @@ void model_host_set_state(struct model *m, struct host *h,
  * *created. */
 struct vm *model_vm_get(struct model *m, struct host *h, const char *uuid,
                         const char *name, bool *created);
+/* The same, looking first at h->vms.items[pos]: a host's stats list its
+ * VMs in the order they were added, so the hash is rarely needed. */
+struct vm *model_vm_get_at(struct model *m, struct host *h, size_t pos,
+                           const char *uuid, const char *name);
 struct vm *model_host_vm(const struct host *h, const char *uuid);
 void model_vm_remove(struct model *m, struct host *h, const char *uuid);
 /* Drop every VM of h (host lost: libvirt is the source of truth). */

@@ -55,6 +55,31 @@ vm_op_parse(const char *s, enum vm_op *op)
 
 /* ---- state ---- */
 
+/* The UUIDs of a host's last stats records, by position and name hash:
+ * virDomainGetUUID() formats the UUID for its debug message even with
+ * logging off, which is a good part of a 10,000-domain tick, and hosts
+ * list their domains in the same order tick after tick.  A record whose
+ * name hash matches the one at its position takes the UUID from here;
+ * any other asks libvirt.  Only one stats job holds it at a time (it is
+ * lent to the job, see virt_refresh_host()). */
+struct uuid_memo {
+    unsigned gen, names_epoch;  /* of the vconn when it was filled */
+    size_t len, cap;
+    struct uuid_memo_ent {
+        uint64_t name_hash;
+        unsigned char uuid[VIR_UUID_BUFLEN];
+    } *ents;
+};
+
+static void
+uuid_memo_free(struct uuid_memo *mm)
+{
+    if (mm) {
+        free(mm->ents);
+        free(mm);
+    }
+}
+
 struct vconn {
     struct virt *v;
     int64_t host_id;
@@ -74,6 +99,8 @@ struct vconn {
     int lifecycle_id;
     unsigned refreshes;
     struct hmap conf_pending;   /* uuid -> (void *)1 */
+    unsigned names_epoch;       /* bumped when a name may change its UUID */
+    struct uuid_memo *memo;     /* lent to the stats job in flight */
 };
 
 struct virt {
@@ -85,7 +112,8 @@ struct virt {
     unsigned busy;
     virt_host_hook_fn host_hook;
     void *host_hook_opaque;
-    int trim_timer;             /* returns freed heap after connects */
+    int trim_timer;             /* returns freed heap after connects
+                                 * and configuration fetches */
 };
 
 /* Live backends: callbacks that arrive late check here first. */
@@ -177,6 +205,7 @@ vconn_unref(struct vconn *vc)
     if (vc->removed && vc->refs == 0) {
         vec_remove_item(&vc->v->conns, vc);
         hmap_clear(&vc->conf_pending);
+        uuid_memo_free(vc->memo);
         free(vc);
     }
 }
@@ -841,6 +870,12 @@ on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
     if (!virt_alive(c->v) || !(vc = vconn_find(c->v, c->host_id)) ||
         vc->gen != c->gen || !(h = vconn_host(vc)))
         return;
+    if (event == VIR_DOMAIN_EVENT_DEFINED ||
+        event == VIR_DOMAIN_EVENT_UNDEFINED ||
+        event == VIR_DOMAIN_EVENT_STARTED ||
+        event == VIR_DOMAIN_EVENT_STOPPED ||
+        event == VIR_DOMAIN_EVENT_CRASHED)
+        vc->names_epoch++;      /* a name may now stand for another UUID */
     if (virDomainGetUUIDString(dom, uuid) < 0)
         return;
     vm = model_host_vm(h, uuid);
@@ -908,22 +943,19 @@ struct stats_job {
     struct dom_sample *doms;
     size_t n;
     struct strbuf names;
-    bool delivered;
+    struct uuid_memo *memo;     /* the vconn's, lent to this job */
+    unsigned names_epoch;       /* the vconn's at submission */
+    size_t memo_hits;           /* UUIDs taken from the memo */
 };
 
 /* virDomainGetUUIDString goes through snprintf; this is the hot path of a
  * 10,000-domain refresh, so format the 16 bytes by hand. */
 static void
-uuid_format(virDomainPtr dom, char *out)
+uuid_format(const unsigned char *raw, char *out)
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char raw[VIR_UUID_BUFLEN];
     char *p = out;
 
-    if (virDomainGetUUID(dom, raw) < 0) {
-        out[0] = '\0';
-        return;
-    }
     for (int i = 0; i < VIR_UUID_BUFLEN; i++) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             *p++ = '-';
@@ -933,14 +965,51 @@ uuid_format(virDomainPtr dom, char *out)
     *p = '\0';
 }
 
+static uint64_t
+name_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;       /* FNV-1a */
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Record i's UUID: from the memo when the name at that position is the
+ * same as last time, else from libvirt (and remembered). */
 static void
-dom_sample_parse(virDomainStatsRecordPtr r, struct dom_sample *d,
-                 struct strbuf *names)
+dom_uuid(struct stats_job *j, size_t i, virDomainPtr dom, const char *name,
+         char *out)
+{
+    struct uuid_memo *mm = j->memo;
+    struct uuid_memo_ent *e = &mm->ents[i];
+    uint64_t h = name_hash(name);
+
+    if (i < mm->len && e->name_hash == h) {
+        j->memo_hits++;
+        uuid_format(e->uuid, out);
+        return;
+    }
+    if (virDomainGetUUID(dom, e->uuid) < 0) {
+        e->name_hash = ~h;      /* never matches it: ask again */
+        out[0] = '\0';
+        return;
+    }
+    e->name_hash = h;
+    uuid_format(e->uuid, out);
+}
+
+static void
+dom_sample_parse(struct stats_job *j, size_t pos, virDomainStatsRecordPtr r,
+                 struct dom_sample *d)
 {
     const char *name = virDomainGetName(r->dom);
+    struct strbuf *names = &j->names;
 
+    if (!name)
+        name = "";
     memset(d, 0, sizeof(*d));
-    uuid_format(r->dom, d->uuid);
+    dom_uuid(j, pos, r->dom, name, d->uuid);
     d->name_off = names->len;
     sb_addn(names, name ? name : "", (name ? strlen(name) : 0) + 1);
     stats_dom_params(r->params, r->nparams, d);
@@ -949,8 +1018,6 @@ dom_sample_parse(virDomainStatsRecordPtr r, struct dom_sample *d,
 #define VD_DOMAIN_STATS (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | \
                          VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU | \
                          VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK)
-
-static void stats_deliver(void *arg);
 
 static void
 stats_run(void *arg)
@@ -982,12 +1049,19 @@ stats_run(void *arg)
     }
     node_sample(j->conn, &j->ns);
     j->doms = xmalloc(((size_t)n + 1) * sizeof(*j->doms));
+    if (j->memo->cap < (size_t)n) {
+        j->memo->ents = xrealloc(j->memo->ents,
+                                 (size_t)n * sizeof(*j->memo->ents));
+        j->memo->cap = (size_t)n;
+    }
     for (int i = 0; i < n; i++)
-        dom_sample_parse(recs[i], &j->doms[i], &j->names);
+        dom_sample_parse(j, (size_t)i, recs[i], &j->doms[i]);
+    j->memo->len = (size_t)n;
     j->n = (size_t)n;
-    /* Hand the samples to the main thread now and free libvirt's records
-     * here meanwhile: on two cores the merge and the free overlap. */
-    jobs_post_main(stats_deliver, j);
+    /* Free libvirt's records here, then the job's done() merges the
+     * samples: one result, so one wake-up of the main thread per host
+     * at most (the main thread merges one host while the workers call
+     * the next ones). */
     virDomainStatsRecordListFree(recs);
 }
 
@@ -1048,11 +1122,10 @@ dom_merge(struct model *m, struct host *h, struct vm *vm,
 
 static void conf_fetch_start(struct vconn *vc, struct host *h);
 
-/* The samples reach the main thread (before the job's done()). */
+/* The samples reach the main thread. */
 static void
-stats_deliver(void *arg)
+stats_deliver(struct stats_job *j)
 {
-    struct stats_job *j = arg;
     struct vconn *vc = j->vc;
     struct virt *v = vc->v;
     struct host *h = vconn_host(vc);
@@ -1061,9 +1134,13 @@ stats_deliver(void *arg)
         goto cleanup;
     vc->stats_busy = false;
     vc->nowait = j->nowait;
-    if (j->epoch != vc->stats_epoch) {
+    if (j->epoch != vc->stats_epoch ||
+        (j->memo_hits && j->names_epoch != vc->names_epoch)) {
         /* taken before a VM left this host (a migration ended): its list
-         * would bring the VM back; ask again instead */
+         * would bring the VM back; or a domain was defined, undefined,
+         * started or stopped meanwhile, so a remembered UUID may belong
+         * to a name's previous owner.  Ask again instead (without the
+         * memo: it is dropped for the new names_epoch). */
         virt_refresh_host(v, h->id);
         goto cleanup;
     }
@@ -1078,8 +1155,8 @@ stats_deliver(void *arg)
     h->tick++;
     for (size_t i = 0; i < j->n; i++) {
         struct dom_sample *d = &j->doms[i];
-        struct vm *vm = model_vm_get(v->m, h, d->uuid,
-                                     j->names.s + d->name_off, NULL);
+        struct vm *vm = model_vm_get_at(v->m, h, i, d->uuid,
+                                        j->names.s + d->name_off);
         dom_merge(v->m, h, vm, d, j->t);
     }
     /* VMs the host no longer reports are gone */
@@ -1097,7 +1174,6 @@ cleanup:
     j->doms = NULL;
     j->n = 0;
     sb_free(&j->names);
-    j->delivered = true;
 }
 
 static void
@@ -1106,8 +1182,13 @@ stats_done(void *arg)
     struct stats_job *j = arg;
     struct vconn *vc = j->vc;
 
-    if (!j->delivered)
-        stats_deliver(j);       /* the call failed before delivery */
+    /* the memo goes back first: stats_deliver() may ask again */
+    if (!vc->removed && j->gen == vc->gen && !vc->memo)
+        vc->memo = j->memo;
+    else
+        uuid_memo_free(j->memo);
+    j->memo = NULL;
+    stats_deliver(j);
     free(j->error);
     virConnectClose(j->conn);
     vconn_unref(vc);
@@ -1130,6 +1211,14 @@ virt_refresh_host(struct virt *v, int64_t host_id)
     virConnectRef(j->conn);
     j->nowait = vc->nowait != 0;
     j->epoch = vc->stats_epoch;
+    j->memo = vc->memo ? vc->memo : xcalloc(1, sizeof(*j->memo));
+    vc->memo = NULL;
+    if (j->memo->gen != vc->gen || j->memo->names_epoch != vc->names_epoch) {
+        j->memo->len = 0;
+        j->memo->gen = vc->gen;
+        j->memo->names_epoch = vc->names_epoch;
+    }
+    j->names_epoch = vc->names_epoch;
     vconn_ref(vc);
     jobs_submit(stats_run, stats_done, j);
 }
@@ -1193,6 +1282,12 @@ conf_done(void *arg)
         if (!vc->removed)
             hmap_del(&vc->conf_pending, j->uuids[i]);
         free(j->uuids[i]);
+    }
+    /* nothing pending: its slots (16 bytes per VM) go, and so does the
+     * heap the parse left behind, once fetches stop for a while */
+    if (!vc->removed && vc->conf_pending.len == 0 && vc->conf_pending.cap) {
+        hmap_clear(&vc->conf_pending);
+        loop_update_timer(vc->v->trim_timer, 3000);
     }
     if (!vc->removed && j->gen == vc->gen && h) {
         for (size_t i = 0; i < j->n_items; i++) {

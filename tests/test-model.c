@@ -32,6 +32,22 @@ main(void)
     ok(created, "first get creates the VM");
     ok(model_vm_get(m, h1, a->uuid, "web", &created) == a && !created,
        "second get finds the same VM");
+    ok(model_vm_get_at(m, h1, 0, a->uuid, "web") == a,
+       "get at the VM's position finds it");
+    ok(model_vm_get_at(m, h1, 7, a->uuid, "web") == a &&
+       model_vm_get_at(m, h2, 0, "44444444-4444-4444-4444-444444444444",
+                       "tmp") != NULL &&
+       model_vm_get_at(m, h2, 0, "55555555-5555-5555-5555-555555555555",
+                       "tmp2") != model_host_vm(h2,
+                           "44444444-4444-4444-4444-444444444444"),
+       "at another position: by UUID, or created");
+    model_take_events(m);
+    ok(model_vm_get_at(m, h1, 0, a->uuid, "web2") == a &&
+       strcmp(a->name, "web2") == 0 && (model_take_events(m) & MODEL_EV_VM_LIST),
+       "a new name at the position renames the VM");
+    model_vm_get_at(m, h1, 0, a->uuid, "web");
+    model_vm_remove(m, h2, "44444444-4444-4444-4444-444444444444");
+    model_vm_remove(m, h2, "55555555-5555-5555-5555-555555555555");
     b = model_vm_get(m, h2, "22222222-2222-2222-2222-222222222222", "web", NULL);
     ok(model_vm_by_uuid(m, b->uuid) == b, "VM by UUID across hosts");
     ok(model_vm_by_name(m, "web", &amb) != NULL && amb,

@@ -245,6 +245,48 @@ test_default_driver(void)
             virConnectClose(side);
     }
 
+    /* A name that comes back with another UUID: refreshes remember the
+     * UUIDs of the names they saw, and must not keep the old one. */
+    {
+        static const char *const uuids[] = {
+            "6a1c3f0e-0c1d-4b52-9a3e-1f2e3d4c5b01",
+            "6a1c3f0e-0c1d-4b52-9a3e-1f2e3d4c5b02",
+        };
+        virConnectPtr side = virConnectOpen("test:///default");
+        bool ok_all = side != NULL;
+
+        for (int k = 0; k < 2 && ok_all; k++) {
+            char *xml = xasprintf("<domain type='test'><name>reuse-vm</name>"
+                                  "<uuid>%s</uuid><memory>65536</memory>"
+                                  "<os><type>hvm</type></os></domain>",
+                                  uuids[k]);
+            virDomainPtr d = virDomainDefineXML(side, xml);
+            free(xml);
+            ok_all = d != NULL;
+            wait_for(vm_present, "reuse-vm", 5);
+            /* two refreshes: the second takes UUIDs from the memo */
+            for (int r = 0; r < 2; r++) {
+                wait_for(idle, NULL, 5);
+                virt_refresh(v);
+                wait_for(idle, NULL, 5);
+            }
+            vm = model_vm_by_name(m, "reuse-vm", NULL);
+            ok(vm && streq(vm->uuid, uuids[k]),
+               "name defined with UUID #%d: the model has that UUID (%s)",
+               k + 1, vm ? vm->uuid : "none");
+            ok(!model_vm_by_uuid(m, uuids[1 - k]),
+               "and not the other one");
+            if (d) {
+                virDomainUndefine(d);
+                virDomainFree(d);
+            }
+        }
+        ok(ok_all, "side connection defines the domains");
+        ok(wait_for(vm_absent, "reuse-vm", 5), "undefined: gone");
+        if (side)
+            virConnectClose(side);
+    }
+
     /* reconnect after the connection is closed */
     virt_host_drop(v, 1);
     is_int(h->state, HOST_NONRESPONSIVE, "a dropped connection is NonResponsive");

@@ -5,9 +5,11 @@
 #include <config.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "src/cli.h"
 #include "src/util/i18n.h"
 #include "ui/ui.h"
@@ -15,6 +17,17 @@
 int
 main(int argc, char **argv)
 {
+    /* One malloc arena per worker that runs at once (a CPU, 2..8, as in
+     * jobs.c) and the main thread's, not eight per core: workers come
+     * and go, and each arena keeps freed memory of its own (16 arenas
+     * held 119 MB for 86 MB in use with 10,000 VMs).  Before any thread
+     * starts. */
+#ifdef M_ARENA_MAX
+    {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        mallopt(M_ARENA_MAX, (int)(cpus < 2 ? 2 : cpus > 8 ? 8 : cpus) + 1);
+    }
+#endif
     setlocale(LC_ALL, "");
     /* Names from hosts are UTF-8 whatever the operator's locale says:
      * measure and check them as UTF-8. */
