@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libvirt/libvirt.h>
+#include <libxml/parser.h>
 #include <libvirt/virterror.h>
 #include <libxml/xmlerror.h>
 #include <libxml/globals.h>
@@ -152,6 +153,12 @@ virt_global_init(void)
         return -1;
     }
     virSetErrorFunc(NULL, virt_error_sink);
+    /* The backend's jobs read and write XML on several worker threads at
+     * once (domain configs, secrets): libxml2 must be set up on this
+     * thread before any of them touches it, or their first calls race on
+     * its globals (seen as a crash in xmlDocDumpFormatMemoryEnc when two
+     * hosts got a secret at the same moment). */
+    xmlInitParser();
     /* libxml2's handlers are per thread: set them here and as the
      * default of threads created later (the job workers). */
     xmlSetGenericErrorFunc(NULL, xml_error_sink);
