@@ -1367,23 +1367,35 @@ check_probe_created_cb(int status, struct nfs_context *nfs, void *data,
     }
 }
 
-static void
-check_statvfs_cb(int status, struct nfs_context *nfs, void *data, void *priv)
+/* The answer to a STATVFS of the export: its size and the space vdsm may
+ * use into op->info.  1, or 0 when the op is over or failed (said). */
+static int
+statvfs_answer(struct sd_nfs_op *op, struct nfs_context *nfs, int status,
+               void *data)
 {
-    struct sd_nfs_op *op = priv;
     struct nfs_statvfs_64 *sv = data;
     uint64_t unit;
 
     if (!op_answer(op, nfs) || !op_live(op))
-        return;
+        return 0;
     if (status < 0) {
         op_fail(op, _("Cannot read the size of %s (%s): check the "
                       "server."), op_label(op), cb_error(nfs, status, data));
-        return;
+        return 0;
     }
     unit = sv->f_frsize ? sv->f_frsize : sv->f_bsize;
     op->info.total_bytes = sv->f_blocks * unit;
     op->info.free_bytes = sv->f_bavail * unit;
+    return 1;
+}
+
+static void
+check_statvfs_cb(int status, struct nfs_context *nfs, void *data, void *priv)
+{
+    struct sd_nfs_op *op = priv;
+
+    if (!statvfs_answer(op, nfs, status, data))
+        return;
     op->probe_path = xasprintf("/.virtdeck-probe.%ld.%u", (long)getpid(),
                                ++probe_seq);
     op->cleanup_path = xstrdup(op->probe_path);
@@ -2335,20 +2347,9 @@ static void
 space_cb(int status, struct nfs_context *nfs, void *data, void *priv)
 {
     struct sd_nfs_op *op = priv;
-    struct nfs_statvfs_64 *sv = data;
-    uint64_t unit;
 
-    if (!op_answer(op, nfs) || !op_live(op))
-        return;
-    if (status < 0) {
-        op_fail(op, _("Cannot read the size of %s (%s): check the "
-                      "server."), op_label(op), cb_error(nfs, status, data));
-        return;
-    }
-    unit = sv->f_frsize ? sv->f_frsize : sv->f_bsize;
-    op->info.total_bytes = sv->f_blocks * unit;
-    op->info.free_bytes = sv->f_bavail * unit;
-    op->stage = STAGE_END;
+    if (statvfs_answer(op, nfs, status, data))
+        op->stage = STAGE_END;
 }
 
 static void

@@ -20,26 +20,12 @@
 if [ -z "${BASH_VERSION:-}" ]; then
     exec bash "$0" "$@"
 fi
-if [ "${VD_SHARED_NS:-}" != 1 ]; then
-    # Outside: install what is missing (the namespace has no network).
-    # shellcheck source=common.sh
-    . "$(cd "$(dirname "$0")" && pwd)/common.sh"
-    need_root "the CHAP lab needs root"
-    unshare --net --mount --propagation private true 2>/dev/null ||
-        skip_all "this machine refuses network and mount namespaces"
-    need_deps "the lab's packages" bash "$here/lab.sh" deps
-    need_deps "tgt" bash "$here/iscsi-target.sh" deps
-    rm -rf "$T"
-    trap - EXIT
-    VD_SHARED_NS=1 exec unshare --net --mount --propagation private -- \
-        bash "$0" "$@"
-fi
-
-# Inside the namespaces: lo, and a /run of our own.
-ip link set lo up || { echo "Bail out! cannot bring lo up"; exit 1; }
-SS_RUN=$(mktemp -d /tmp/vdchap-run.XXXXXX)
-mkdir -p "$SS_RUN/lock" "$SS_RUN/libvirt" "$SS_RUN/tgtd"
-mount --bind "$SS_RUN" /run || { echo "Bail out! cannot mount a private /run"; exit 1; }
+# shellcheck source=lib-netns.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib-netns.sh"
+netns_enter "the CHAP lab" \
+    "the lab's packages" bash "$(dirname "$0")/lab.sh" deps -- \
+    "tgt" bash "$(dirname "$0")/iscsi-target.sh" deps
+netns_setup vdchap-run
 
 LAB_N=2
 LAB_IP_BASE=75
@@ -52,7 +38,7 @@ ss_cleanup() {
     bash "$ISCSI" stop "$ISTATE" 3260 >/dev/null 2>&1
     [ -n "${TMUX_UP:-}" ] && console_stop
     lab_cleanup
-    rm -rf "$SS_RUN"
+    netns_cleanup
 }
 trap ss_cleanup EXIT
 

@@ -30,30 +30,15 @@
 if [ -z "${BASH_VERSION:-}" ]; then
     exec bash "$0" "$@"
 fi
-if [ "${VD_SHARED_NS:-}" != 1 ]; then
-    # Outside: install what is missing (the namespace has no network).
-    # shellcheck source=common.sh
-    . "$(cd "$(dirname "$0")" && pwd)/common.sh"
-    need_root "the shared-storage lab needs root"
-    unshare --net --mount --propagation private true 2>/dev/null ||
-        skip_all "this machine refuses network and mount namespaces"
-    need_deps "the lab's packages" bash "$here/lab.sh" deps
-    need_deps "nfs-ganesha" bash "$here/nfs-server.sh" deps
-    need_deps "tgt" bash "$here/iscsi-target.sh" deps
-    need_deps "genisoimage" bash -c 'command -v genisoimage >/dev/null ||
+# shellcheck source=lib-netns.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib-netns.sh"
+netns_enter "the shared-storage lab" \
+    "the lab's packages" bash "$(dirname "$0")/lab.sh" deps -- \
+    "nfs-ganesha" bash "$(dirname "$0")/nfs-server.sh" deps -- \
+    "tgt" bash "$(dirname "$0")/iscsi-target.sh" deps -- \
+    "genisoimage" bash -c 'command -v genisoimage >/dev/null ||
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq genisoimage >/dev/null 2>&1'
-    rm -rf "$T"
-    trap - EXIT
-    VD_SHARED_NS=1 exec unshare --net --mount --propagation private -- \
-        bash "$0" "$@"
-fi
-
-# Inside the namespaces: lo, and a /run of our own.
-ip link set lo up || { echo "Bail out! cannot bring lo up"; exit 1; }
-SS_RUN=$(mktemp -d /tmp/vdss-run.XXXXXX)
-mkdir -p "$SS_RUN/lock" "$SS_RUN/rpcbind" "$SS_RUN/libvirt" "$SS_RUN/tgtd"
-chown _rpc "$SS_RUN/rpcbind" 2>/dev/null || true
-mount --bind "$SS_RUN" /run || { echo "Bail out! cannot mount a private /run"; exit 1; }
+netns_setup vdss-run
 
 LAB_N=2
 LAB_IP_BASE=70
@@ -72,7 +57,7 @@ ss_cleanup() {
     bash "$ISCSI" stop "$ISTATE" 3260 >/dev/null 2>&1
     [ -n "$RB_PID" ] && kill "$RB_PID" 2>/dev/null
     lab_cleanup
-    rm -rf "$SS_RUN"
+    netns_cleanup
 }
 trap ss_cleanup EXIT
 
