@@ -702,6 +702,14 @@ bad_parse(const struct reader *r, const config_t *lc)
 
 #define CONFIG_MAX_BYTES (1024 * 1024)
 #define INCLUDE_MAX_DEPTH 10    /* libconfig's own limit */
+#define INCLUDE_MAX_FILES 32    /* files pulled in, all levels together */
+
+/* The files being checked, outermost first, and how many so far. */
+struct inc_chain {
+    char *paths[INCLUDE_MAX_DEPTH + 1];     /* realpath()s */
+    int depth;
+    int files;
+};
 
 /* All of FP (at most CONFIG_MAX_BYTES) into *out, NUL-terminated.  Text
  * only: a NUL byte is refused.  0, or -1 with err_set() naming NAME. */
@@ -739,6 +747,19 @@ fail:
     return -1;
 }
 
+/* Whether PATH is one of the files being read in ch. */
+static bool
+include_loops(const struct inc_chain *ch, const char *path)
+{
+    char *real = realpath(path, NULL);
+    bool loop = false;
+
+    for (int i = 0; real && i < ch->depth; i++)
+        loop |= ch->paths[i] && streq(ch->paths[i], real);
+    free(real);
+    return loop;
+}
+
 /* Check the files TEXT (read from NAME) pulls in with @include, and
  * theirs, before libconfig opens them: libconfig 1.5 reads an included
  * file with fopen() to its end, so a directory makes its scanner call
@@ -748,7 +769,7 @@ fail:
  * 0, or -1 with err_set("NAME:LINE: ..."). */
 static int
 check_includes(const char *text, const char *name, const char *dir,
-               int depth)
+               struct inc_chain *ch)
 {
     const char *p = text;
 
@@ -785,16 +806,30 @@ check_includes(const char *text, const char *name, const char *dir,
             err_set(_("%s:%d: @include names '%s', which is not a regular "
                       "file; include configuration files only"),
                     name, line, shown);
-        } else if (depth >= INCLUDE_MAX_DEPTH) {
+        } else if (ch->depth >= INCLUDE_MAX_DEPTH) {
             rc = 0;             /* libconfig stops there itself */
+        } else if (++ch->files > INCLUDE_MAX_FILES) {
+            /* libconfig would read them all, each time they are named:
+             * a few includes per file, ten levels deep, never end */
+            err_set(_("%s:%d: more than %d files are included in all: "
+                      "include fewer files"), name, line,
+                    INCLUDE_MAX_FILES);
+        } else if (include_loops(ch, path)) {
+            err_set(_("%s:%d: @include '%s' includes a file that is "
+                      "already being read (a loop): remove that @include"),
+                    name, line, shown);
         } else if (!(fp = fopen(path, "re"))) {
             rc = 0;
         } else {
             char *sub_name = xstrdup(path);
             rc = slurp(fp, sub_name, &sub);
             fclose(fp);
-            if (rc == 0)
-                rc = check_includes(sub, sub_name, dir, depth + 1);
+            if (rc == 0) {
+                ch->paths[ch->depth++] = realpath(path, NULL);
+                rc = check_includes(sub, sub_name, dir, ch);
+                free(ch->paths[--ch->depth]);
+                ch->paths[ch->depth] = NULL;
+            }
             free(sub_name);
         }
         free(sub);
@@ -865,9 +900,17 @@ config_read_path(struct config *c, const char *file, bool must_exist)
     r.dir = dir;
     /* Read once (a FIFO cannot be read twice), check what it includes,
      * then let libconfig parse the text. */
-    if (slurp(fp, file, &text) < 0 ||
-        check_includes(text, file, dir, 1) < 0)
+    if (slurp(fp, file, &text) < 0)
         goto cleanup;
+    {
+        struct inc_chain ch = { { NULL }, 0, 0 };
+        int rc;
+        ch.paths[ch.depth++] = realpath(file, NULL);
+        rc = check_includes(text, file, dir, &ch);
+        free(ch.paths[0]);
+        if (rc < 0)
+            goto cleanup;
+    }
     config_init(&lc);
     lc_ready = true;
     config_set_include_dir(&lc, dir);

@@ -565,6 +565,44 @@ test_include(void)
     ok(c->refresh_interval == 3.0, "and nothing was applied");
     FREE(want);
     FREE(path);
+
+    /* Found by fuzz_conf (a timeout): a file that includes itself a few
+     * times made libconfig read 10 levels of a few files each. */
+    path = tmp_path("loop.conf");
+    write_file(path, "color = true;\n@include \"loop.conf\"\n"
+                     "@include \"loop.conf\"\n@include \"loop.conf\"\n");
+    want = xasprintf("%s:2: @include 'loop.conf' includes a file that is "
+                     "already being read (a loop)", path);
+    rc = config_read_path(c, path, true);
+    ok(rc == -1 && strncmp(err_msg(), want, strlen(want)) == 0,
+       "a file that includes itself is refused, naming the line");
+    if (strncmp(err_msg(), want, strlen(want)) != 0)
+        tap_diag("got '%s'", err_msg());
+    ok(c->refresh_interval == 3.0, "and nothing was applied");
+    FREE(want);
+    FREE(path);
+    {
+        /* ten files that each include the next twice */
+        for (int i = 0; i < 10; i++) {
+            char *name = xasprintf("fan%d.conf", i);
+            char *f = tmp_path(name);
+            char *body = i < 9 ? xasprintf("@include \"fan%d.conf\"\n"
+                                           "@include \"fan%d.conf\"\n",
+                                           i + 1, i + 1)
+                               : xstrdup("color = true;\n");
+            write_file(f, body);
+            free(body);
+            free(f);
+            free(name);
+        }
+        path = tmp_path("fan0.conf");
+        rc = config_read_path(c, path, true);
+        ok(rc == -1 && strstr(err_msg(), "more than 32 files are included"),
+           "includes that fan out past 32 files are refused");
+        if (!strstr(err_msg(), "more than 32 files"))
+            tap_diag("got '%s'", err_msg());
+        FREE(path);
+    }
     config_free(&c);
 }
 
