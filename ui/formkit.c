@@ -5,6 +5,7 @@
  * typed.  Choice fields are not edited by libform: it only displays the
  * label the form's display callback gives. */
 #include <config.h>
+#include <stdarg.h>
 #include <form.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -27,6 +28,20 @@ formkit_set_msg(struct formkit *k, bool error, const char *msg)
     free(k->msg);
     k->msg = msg && *msg ? text_safe(msg) : NULL;
     k->msg_error = error;
+}
+
+int
+formkit_fail(struct formkit *k, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    formkit_set_msg(k, true, msg);
+    free(msg);
+    return -1;
 }
 
 /* Parse s, a whole decimal number up to max, into *out.  0, or -1 when

@@ -50,6 +50,9 @@ struct formkit {
 };
 
 void formkit_set_msg(struct formkit *k, bool error, const char *msg);
+/* Set the printf-style message as an error; returns -1 (a failed check). */
+int formkit_fail(struct formkit *k, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 int formkit_parse_num(const char *s, unsigned long long max,
                       unsigned long long *out);
 void formkit_read(struct formkit *k);

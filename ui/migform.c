@@ -95,30 +95,9 @@ mf_set(struct mform *f, enum mf_id id, const char *v)
     f->val[id] = xstrdup(v ? v : "");
 }
 
-static int
-fail(struct mform *f, const char *msg)
-{
-    formkit_set_msg(&f->k, true, msg);
-    return -1;
-}
-
-static int
-failf(struct mform *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
-failf(struct mform *f, const char *fmt, ...)
-{
-    va_list ap;
-    char *msg;
-
-    va_start(ap, fmt);
-    msg = xvasprintf(fmt, ap);
-    va_end(ap);
-    formkit_set_msg(&f->k, true, msg);
-    free(msg);
-    return -1;
-}
+/* A field's refusal in the form's message line; -1. */
+#define fail(f, msg) formkit_fail(&(f)->k, "%s", (msg))
+#define failf(f, ...) formkit_fail(&(f)->k, __VA_ARGS__)
 
 /* The VMs still there, borrowed until the model changes. */
 static struct vm *
