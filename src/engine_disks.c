@@ -553,8 +553,9 @@ engine_vm_create_placed(struct engine *e, int64_t dc_id, struct host *h,
         if (iso) {
             /* DOMAIN/FILE: an image of an ISO domain */
             if (iso->role != SD_ISO) {
-                err_set(_("Storage domain '%s' is a %s domain: ISO images "
-                          "come from ISO domains."), iso->name,
+                err_set(_("Storage domain '%s' is not an ISO domain (its "
+                          "role is %s): ISO images come from ISO domains."),
+                        iso->name,
                         sd_role_name(iso->role));
                 goto refuse;
             }
@@ -569,8 +570,8 @@ engine_vm_create_placed(struct engine *e, int64_t dc_id, struct host *h,
         if (!disk_sd)
             goto refuse;
         if (disk_sd->role != SD_DATA) {
-            err_set(_("Storage domain '%s' is a %s domain: VM disks go on "
-                      "data domains."), disk_sd->name,
+            err_set(_("Storage domain '%s' is not a data domain (its role "
+                      "is %s): VM disks go on data domains."), disk_sd->name,
                     sd_role_name(disk_sd->role));
             goto refuse;
         }

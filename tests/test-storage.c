@@ -13,9 +13,35 @@
 #include "src/util/err.h"
 #include "src/util/mem.h"
 #include "src/virt.h"
+#include "src/vmspec.h"
 #include "tests/tap.h"
 
 static int expired;
+
+/* engine_vm_create with a disk on DISK_DOMAIN (or NULL), in pool POOL (or
+ * NULL), of GIB, with the CD-ROM ISO (or NULL): refused?  The refusal
+ * must contain WANT. */
+static void
+create_refused(struct engine *e, const char *disk_domain, const char *pool,
+               unsigned gib, const char *iso, const char *want,
+               const char *what)
+{
+    struct vm_spec s;
+    int rc;
+
+    vm_spec_init(&s);
+    s.name = xstrdup("placed");
+    s.cluster = xstrdup("cA");
+    s.mem_mib = 64;
+    s.n_boot = 0;
+    s.disk_domain = xstrdup(disk_domain);
+    s.pool = xstrdup(pool);
+    s.disk_gib = gib;
+    s.iso = xstrdup(iso);
+    rc = engine_vm_create(e, &s, NULL, NULL);
+    ok(rc < 0 && strstr(err_msg(), want) != NULL, "%s: %s", what, err_msg());
+    vm_spec_clear(&s);
+}
 
 static void
 expire(void *opaque)
@@ -101,8 +127,27 @@ main(void)
        "an ISO domain serves both data centers");
     is_int(b->status, DC_UNINITIALIZED, "an ISO domain does not make B Up");
     ok(engine_sd_attach(e, "exp", "A") == 0, "an export domain attaches");
+
     ok(strstr(((struct audit *)m->audit.items[m->audit.len - 1])->message,
               "deprecated") != NULL, "saying export domains are deprecated");
+
+    /* VM disks and ISOs on domains: what is refused, and why */
+    create_refused(e, "../x", NULL, 1, NULL, "storage domain",
+                   "a hostile domain name is refused");
+    create_refused(e, "nope", NULL, 1, NULL,
+                   "There is no storage domain named 'nope'",
+                   "an unknown domain is refused");
+    create_refused(e, "dataB", NULL, 1, NULL, "not attached to data center 'A'",
+                   "a domain of another data center is refused");
+    create_refused(e, "iso", NULL, 1, NULL, "VM disks go on data domains",
+                   "an ISO domain does not hold disks");
+    create_refused(e, "dataA", "default", 1, NULL, "not both",
+                   "a domain and a pool at once are refused");
+    create_refused(e, "dataA", NULL, 0, NULL, "Give the size",
+                   "an NFS disk needs a size");
+    create_refused(e, NULL, NULL, 0, "dataA/x.iso",
+                   "ISO images come from ISO domains",
+                   "an ISO from a data domain is refused");
 
     /* the SPM moves when its host may no longer hold it */
     other = streq(spm->name, "h1") ? model_host_by_name(m, "h2")
